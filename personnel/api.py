@@ -1,0 +1,105 @@
+"""The one door other apps use into personnel (OEP-49 style).
+
+courses and assessments post into the training archive through these
+functions; they never touch personnel's models directly for writes.
+"""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+
+from .choices import CourseCategory, TeamCode, TrainingKind  # noqa: F401
+from .models import Cadre, ExamResultRecord, Team, TrainingRecord, Unit  # noqa: F401
+from .selectors import (  # noqa: F401
+    Scope,
+    cadre_for_user,
+    cadres_visible_to,
+    unit_subtree_cadres,
+    units_visible_to,
+    user_roles,
+    user_scope,
+)
+
+
+def training_record_post(
+    *,
+    cadre_id: int,
+    kind: str,
+    title: str,
+    hours: Decimal,
+    completed_on: dt.date,
+    source_type: str,
+    source_id: str,
+    category: str = "",
+    note: str = "",
+    recorded_by=None,
+) -> tuple[TrainingRecord, bool]:
+    """Post a training record exactly once per (cadre, source).
+
+    Safe under concurrency: a second caller racing the first gets the row
+    the first wrote (the unique constraint decides), never a duplicate.
+
+    Returns:
+        (record, created)
+    """
+    lookup = {"cadre_id": cadre_id, "source_type": source_type, "source_id": source_id}
+    existing = TrainingRecord.objects.filter(**lookup).first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            record = TrainingRecord.objects.create(
+                **lookup,
+                kind=kind,
+                title=title,
+                hours=hours,
+                completed_on=completed_on,
+                category=category,
+                note=note,
+                recorded_by=recorded_by,
+            )
+    except IntegrityError:
+        return TrainingRecord.objects.get(**lookup), False
+    return record, True
+
+
+def exam_result_post(
+    *,
+    cadre_id: int,
+    exam_ref: str,
+    exam_title: str,
+    attempt_ref: str,
+    score: Decimal,
+    max_score: Decimal,
+    passed: bool,
+    taken_on: dt.date,
+    knowledge_point_scores: dict | None = None,
+    reason: str = "",
+) -> ExamResultRecord:
+    """Append a final result; a changed score for the same attempt becomes
+    the next revision, an unchanged one is not written again."""
+    latest = (
+        ExamResultRecord.objects.filter(attempt_ref=attempt_ref)
+        .order_by("-revision")
+        .first()
+    )
+    if latest is not None and latest.score == score and latest.passed == passed:
+        return latest
+    return ExamResultRecord.objects.create(
+        cadre_id=cadre_id,
+        exam_ref=exam_ref,
+        exam_title=exam_title,
+        attempt_ref=attempt_ref,
+        revision=(latest.revision + 1) if latest else 1,
+        score=score,
+        max_score=max_score,
+        passed=passed,
+        taken_on=taken_on,
+        knowledge_point_scores=knowledge_point_scores or {},
+        reason=reason,
+    )
+
+
+def teams_all():
+    return list(Team.objects.all())
