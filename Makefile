@@ -99,9 +99,10 @@ test-fast: $(STAMP)
 
 bench: bench-exam bench-certificates bench-reports
 
+# Each benchmark needs PostgreSQL (and Redis for exams): see docs/benchmarks.md.
 bench-exam bench-certificates bench-reports: install
 	$(PIP) install -q -e '.[dev,bench]'
-	$(PY) bench/run.py $(@:bench-%=%)
+	$(PY) bench/$(@:bench-%=%).py
 
 clean:
 	rm -rf var/static var/media var/db.sqlite3 $(VENDOR)
