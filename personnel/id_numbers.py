@@ -17,7 +17,9 @@ class IdNumberFacts:
 
 
 def id_number_check_code(first17: str) -> str:
-    total = sum(int(digit) * weight for digit, weight in zip(first17, _WEIGHTS, strict=True))
+    total = sum(
+        int(digit) * weight for digit, weight in zip(first17, _WEIGHTS, strict=True)
+    )
     return _CHECK_CODES[total % 11]
 
 
@@ -41,7 +43,9 @@ def id_number_parse(value: str) -> IdNumberFacts:
     try:
         birth = dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     except ValueError as exc:
-        raise ValidationError(_("ID number contains an impossible birth date.")) from exc
+        raise ValidationError(
+            _("ID number contains an impossible birth date.")
+        ) from exc
     gender = "male" if int(value[16]) % 2 == 1 else "female"
     return IdNumberFacts(birth_date=birth, gender=gender)
 

@@ -133,5 +133,5 @@ def sync_role_groups(**kwargs):
 def user_roles(user) -> set[str]:
     if not user.is_authenticated:
         return set()
-    names = {name for name in user.groups.values_list("name", flat=True)}
+    names = set(user.groups.values_list("name", flat=True))
     return {role for role, name in GROUP_NAMES.items() if name in names}

@@ -16,7 +16,9 @@ def province(db):
     tianshui = unit_child(root, name="天水市生态环境局", code="GS-TS")
     return {
         "root": root,
-        "centre": unit_child(root, name="省生态环境监测中心", code="GS-JC", kind="centre"),
+        "centre": unit_child(
+            root, name="省生态环境监测中心", code="GS-JC", kind="centre"
+        ),
         "lanzhou": lanzhou,
         "chengguan": unit_child(
             lanzhou, name="兰州市城关分局", code="GS-LZ-CG", kind="county"

@@ -88,7 +88,9 @@ class ExamResultRecord(models.Model):
     passed = models.BooleanField(_("passed"))
     taken_on = models.DateField(_("date"), db_index=True)
     # {"knowledge point": percentage 0-100}
-    knowledge_point_scores = models.JSONField(_("scores per knowledge point"), default=dict)
+    knowledge_point_scores = models.JSONField(
+        _("scores per knowledge point"), default=dict
+    )
     reason = models.CharField(_("reason"), max_length=200, blank=True)
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
@@ -130,7 +132,9 @@ class HourRequirement(models.Model):
         help_text=_("Leave empty to apply to every team."),
     )
     period_years = models.PositiveSmallIntegerField(_("period (years)"), default=1)
-    total_hours = models.DecimalField(_("required hours"), max_digits=6, decimal_places=1)
+    total_hours = models.DecimalField(
+        _("required hours"), max_digits=6, decimal_places=1
+    )
     online_hours_min = models.DecimalField(
         _("minimum online hours per year"),
         max_digits=6,

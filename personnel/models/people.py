@@ -80,5 +80,8 @@ class Cadre(models.Model):
 
     def age_on(self, day: dt.date | None = None) -> int:
         day = day or timezone.localdate()
-        before_birthday = (day.month, day.day) < (self.birth_date.month, self.birth_date.day)
+        before_birthday = (day.month, day.day) < (
+            self.birth_date.month,
+            self.birth_date.day,
+        )
         return day.year - self.birth_date.year - before_birthday

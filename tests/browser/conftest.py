@@ -6,7 +6,9 @@ import shutil
 
 import pytest
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM = (
+    os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+)
 
 # The live server runs in a thread; Django refuses sync ORM calls from a
 # thread that also runs an event loop, which Playwright's sync API does.
