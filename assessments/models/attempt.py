@@ -1,0 +1,256 @@
+"""One candidate's sitting (答卷), Moodle question-engine style.
+
+An attempt owns a frozen paper (PaperItem rows with a snapshot of each
+question as drawn). Every save is a new AnswerStep row (append-only; the
+highest client sequence number per item wins). Terms mean one thing each:
+*fraction* 0..1 per item, *mark* = fraction × item points, *grade* = total.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from ..choices import AttemptStatus, CloseReason, GradeChangeKind, ReviewStatus
+
+
+class Attempt(models.Model):
+    exam = models.ForeignKey(
+        "assessments.Exam",
+        on_delete=models.PROTECT,
+        related_name="attempts",
+        verbose_name=_("exam"),
+    )
+    cadre = models.ForeignKey(
+        "personnel.Cadre",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("cadre"),
+    )
+    number = models.PositiveSmallIntegerField(_("attempt number"), default=1)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=AttemptStatus.choices,
+        default=AttemptStatus.IN_PROGRESS,
+    )
+    started_at = models.DateTimeField(_("started at"))
+    deadline = models.DateTimeField(_("deadline"))
+    last_saved_at = models.DateTimeField(_("last saved at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    close_reason = models.CharField(
+        _("closed because"), max_length=20, choices=CloseReason.choices, blank=True
+    )
+    seed = models.BigIntegerField(_("random seed"))
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        verbose_name = _("attempt")
+        verbose_name_plural = _("attempts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["exam", "cadre", "number"], name="attempt_number_once"
+            ),
+            models.UniqueConstraint(
+                fields=["exam", "cadre"],
+                condition=Q(status="in_progress"),
+                name="attempt_one_open_per_cadre",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "deadline"])]
+
+    def __str__(self):
+        return f"{self.exam} · {self.cadre} · #{self.number}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == AttemptStatus.IN_PROGRESS
+
+
+class PaperItem(models.Model):
+    """One question of a candidate's frozen paper, and its current grading.
+
+    ``snapshot`` holds the question as drawn (options in the candidate's
+    order, with the key); the key never leaves the server before review is
+    allowed. ``fraction``/``mark`` are the current grading; their history
+    is in GradeChange.
+    """
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveSmallIntegerField(_("position"))
+    question = models.ForeignKey(
+        "assessments.Question",
+        on_delete=models.PROTECT,
+        related_name="paper_items",
+        verbose_name=_("question"),
+    )
+    points = models.DecimalField(_("points"), max_digits=5, decimal_places=1)
+    snapshot = models.JSONField(_("question as drawn"))
+    response = models.JSONField(_("final answer"), null=True, blank=True)
+    fraction = models.DecimalField(
+        _("fraction"), max_digits=6, decimal_places=4, null=True, blank=True
+    )
+    mark = models.DecimalField(
+        _("mark"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    needs_marking = models.BooleanField(_("needs marking by hand"), default=False)
+    marker_comment = models.TextField(_("marker's comment"), blank=True)
+
+    class Meta:
+        ordering = ["attempt", "position"]
+        verbose_name = _("paper item")
+        verbose_name_plural = _("paper items")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["attempt", "position"], name="paper_item_position_once"
+            ),
+            models.UniqueConstraint(
+                fields=["attempt", "question"], name="paper_item_question_once"
+            ),
+        ]
+        indexes = [models.Index(fields=["question", "needs_marking"])]
+
+    def __str__(self):
+        return f"{self.attempt_id} · {self.position}"
+
+    @property
+    def qtype(self) -> str:
+        return self.snapshot["qtype"]
+
+
+class AnswerStep(models.Model):
+    """One save of one answer: appended, never changed. Latest seq wins."""
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="steps")
+    item = models.ForeignKey(PaperItem, on_delete=models.CASCADE, related_name="steps")
+    seq = models.BigIntegerField(_("client sequence number"))
+    response = models.JSONField(_("answer"), null=True)
+    saved_at = models.DateTimeField(_("saved at"))
+
+    class Meta:
+        ordering = ["item", "-seq"]
+        verbose_name = _("answer save")
+        verbose_name_plural = _("answer saves")
+        constraints = [
+            models.UniqueConstraint(fields=["item", "seq"], name="answer_step_seq_once")
+        ]
+
+    def __str__(self):
+        return f"{self.item_id} · {self.seq}"
+
+
+class Result(models.Model):
+    """Exactly one per attempt (the constraint decides under races)."""
+
+    attempt = models.OneToOneField(
+        Attempt,
+        on_delete=models.PROTECT,
+        related_name="result",
+        verbose_name=_("attempt"),
+    )
+    grade = models.DecimalField(_("score"), max_digits=7, decimal_places=2)
+    max_grade = models.DecimalField(_("full marks"), max_digits=7, decimal_places=2)
+    passed = models.BooleanField(_("passed"), default=False)
+    is_final = models.BooleanField(_("final"), default=False)
+    created_at = models.DateTimeField(_("graded at"), auto_now_add=True)
+    finalised_at = models.DateTimeField(_("final at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("result")
+        verbose_name_plural = _("results")
+
+    def __str__(self):
+        return f"{self.attempt} · {self.grade}/{self.max_grade}"
+
+
+class GradeChange(models.Model):
+    """Append-only history of every mark and grade: who, when, old, new, why."""
+
+    attempt = models.ForeignKey(
+        Attempt, on_delete=models.PROTECT, related_name="grade_changes"
+    )
+    item = models.ForeignKey(
+        PaperItem, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=GradeChangeKind.choices)
+    old_mark = models.DecimalField(
+        _("old mark"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    new_mark = models.DecimalField(
+        _("new mark"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    old_grade = models.DecimalField(
+        _("old score"), max_digits=7, decimal_places=2, null=True, blank=True
+    )
+    new_grade = models.DecimalField(
+        _("new score"), max_digits=7, decimal_places=2, null=True, blank=True
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["attempt", "id"]
+        verbose_name = _("grade change")
+        verbose_name_plural = _("grade changes")
+
+    def __str__(self):
+        return f"{self.attempt_id} · {self.old_grade} → {self.new_grade}"
+
+
+class ResultReview(models.Model):
+    """A candidate's request for a review of a graded result (成绩复核)."""
+
+    attempt = models.ForeignKey(
+        Attempt,
+        on_delete=models.PROTECT,
+        related_name="reviews",
+        verbose_name=_("attempt"),
+    )
+    reason = models.TextField(_("why a review is asked for"))
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=ReviewStatus.choices,
+        default=ReviewStatus.OPEN,
+    )
+    answer = models.TextField(_("answer"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("answered by"),
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    grade_before = models.DecimalField(
+        _("score before"), max_digits=7, decimal_places=2, null=True, blank=True
+    )
+    grade_after = models.DecimalField(
+        _("score after"), max_digits=7, decimal_places=2, null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = _("result review")
+        verbose_name_plural = _("result reviews")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["attempt"],
+                condition=Q(status="open"),
+                name="result_review_one_open",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.attempt} · {self.get_status_display()}"

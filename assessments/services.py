@@ -1,0 +1,623 @@
+"""Writes: start (draw and freeze), save, submit/close, grade, regrade, review.
+
+Concurrency rules (proved on PostgreSQL in tests/assessments/test_concurrency.py):
+- a save is one conditional UPDATE of the attempt row plus one INSERT of an
+  AnswerStep; the UPDATE takes the row lock, so a save either lands before
+  a submit/close (and is graded) or is refused after it - never lost;
+- submit/close lock the attempt row (select_for_update) and are idempotent;
+- one Result per attempt and one open attempt per cadre are unique
+  constraints; archive posting happens on commit.
+"""
+
+import datetime as dt
+import random
+import secrets
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from personnel.api import Cadre
+
+from . import grading, tasks
+from .choices import (
+    AttemptStatus,
+    CloseReason,
+    GradeChangeKind,
+    PaperMode,
+    QuestionType,
+    ReviewStatus,
+)
+from .errors import (
+    AttemptClosed,
+    AttemptNotFound,
+    ExamNotAvailable,
+    GradingError,
+    PaperCannotBeDrawn,
+    ReviewError,
+)
+from .models import (
+    AnswerStep,
+    Attempt,
+    Exam,
+    GradeChange,
+    PaperItem,
+    Question,
+    Result,
+    ResultReview,
+)
+from .selectors import exam_is_eligible, exam_window_for, latest_responses, save_grace
+
+ZERO = Decimal("0")
+
+
+# --- Paper -----------------------------------------------------------------
+
+
+def _rule_candidates(rule):
+    questions = Question.objects.filter(
+        bank_id=rule.bank_id, qtype=rule.qtype, is_active=True
+    )
+    if rule.difficulty:
+        questions = questions.filter(difficulty=rule.difficulty)
+    if rule.knowledge_point_id:
+        questions = questions.filter(knowledge_points=rule.knowledge_point_id)
+    return questions
+
+
+def exam_paper_problems(*, exam: Exam) -> list[str]:
+    """Why this exam's paper cannot be drawn (empty when it can)."""
+    problems = []
+    if exam.paper_mode == PaperMode.FIXED:
+        if not exam.fixed_questions.exists():
+            problems.append(_("The paper has no questions."))
+        return problems
+    rules = list(exam.draw_rules.all())
+    if not rules:
+        problems.append(_("The paper has no draw rules."))
+    for number, rule in enumerate(rules, start=1):
+        available = _rule_candidates(rule).count()
+        if available < rule.count:
+            problems.append(
+                _(
+                    "Draw rule %(n)s asks for %(count)s questions but the bank "
+                    "has only %(available)s that match."
+                )
+                % {"n": number, "count": rule.count, "available": available}
+            )
+    return problems
+
+
+def paper_draw(*, exam: Exam, rng: random.Random) -> list[tuple[Question, Decimal]]:
+    """Choose this candidate's questions and their points.
+
+    Raises:
+        PaperCannotBeDrawn: a rule asks for more questions than match.
+    """
+    if exam.paper_mode == PaperMode.FIXED:
+        fixed = exam.fixed_questions.select_related("question")
+        picked = [(f.question, f.points or f.question.points) for f in fixed]
+    else:
+        picked, taken = [], set()
+        for rule in exam.draw_rules.all():
+            ids = sorted(
+                set(_rule_candidates(rule).values_list("pk", flat=True)) - taken
+            )
+            if len(ids) < rule.count:
+                raise PaperCannotBeDrawn(
+                    _("This exam's paper cannot be drawn; tell the trainer.")
+                )
+            chosen = rng.sample(ids, rule.count)
+            taken.update(chosen)
+            by_id = Question.objects.in_bulk(chosen)
+            picked += [(by_id[pk], rule.points_each) for pk in chosen]
+    if not picked:
+        raise PaperCannotBeDrawn(_("This exam has no questions yet; tell the trainer."))
+    if exam.shuffle_questions:
+        rng.shuffle(picked)
+    return picked
+
+
+# --- Start -------------------------------------------------------------------
+
+
+def _deadline(*, exam: Exam, window, started_at: dt.datetime) -> dt.datetime:
+    deadline = window.closes_at
+    if exam.time_limit_minutes:
+        minutes = exam.time_limit_minutes + window.extra_minutes
+        deadline = min(deadline, started_at + dt.timedelta(minutes=minutes))
+    return deadline
+
+
+def _open_attempt(*, exam: Exam, cadre, now: dt.datetime) -> Attempt | None:
+    attempt = Attempt.objects.filter(
+        exam=exam, cadre=cadre, status=AttemptStatus.IN_PROGRESS
+    ).first()
+    if attempt is not None and now > attempt.deadline + save_grace():
+        attempt_close(attempt_id=attempt.pk, now=now)
+        return None
+    return attempt
+
+
+def _check_can_start(*, exam: Exam, cadre, window, now: dt.datetime) -> int:
+    if not exam.is_published or not exam_is_eligible(exam=exam, cadre=cadre):
+        raise ExamNotAvailable(
+            _("You are not on the list of candidates for this exam.")
+        )
+    if now < window.opens_at:
+        raise ExamNotAvailable(_("This exam has not opened yet."))
+    if now >= window.closes_at:
+        raise ExamNotAvailable(_("This exam has closed."))
+    used = Attempt.objects.filter(exam=exam, cadre=cadre).aggregate(n=Max("number"))[
+        "n"
+    ]
+    used = used or 0
+    if used >= exam.attempts_allowed:
+        raise ExamNotAvailable(_("You have used all the attempts this exam allows."))
+    return used + 1
+
+
+def attempt_start(*, exam: Exam, cadre, now: dt.datetime | None = None) -> Attempt:
+    """Start (or resume) a cadre's attempt: draw the paper and freeze it.
+
+    Returns:
+        the open attempt (an existing one is resumed, never duplicated).
+    Raises:
+        ExamNotAvailable, PaperCannotBeDrawn
+    """
+    now = now or timezone.now()
+    existing = _open_attempt(exam=exam, cadre=cadre, now=now)
+    if existing is not None:
+        return existing
+    window = exam_window_for(exam=exam, cadre=cadre)
+    number = _check_can_start(exam=exam, cadre=cadre, window=window, now=now)
+    seed = secrets.randbits(62)
+    try:
+        with transaction.atomic():
+            attempt = Attempt.objects.create(
+                exam=exam,
+                cadre=cadre,
+                number=number,
+                started_at=now,
+                seed=seed,
+                deadline=_deadline(exam=exam, window=window, started_at=now),
+            )
+            _paper_freeze(attempt=attempt, exam=exam, rng=random.Random(seed))  # noqa: S311
+    except IntegrityError:
+        # A double click: the other request created it; resume that one.
+        existing = _open_attempt(exam=exam, cadre=cadre, now=now)
+        if existing is None:
+            raise
+        return existing
+    return attempt
+
+
+def _paper_freeze(*, attempt: Attempt, exam: Exam, rng: random.Random) -> None:
+    picked = paper_draw(exam=exam, rng=rng)
+    questions = Question.objects.prefetch_related(
+        "choices", "knowledge_points"
+    ).in_bulk([q.pk for q, _points in picked])
+    PaperItem.objects.bulk_create(
+        PaperItem(
+            attempt=attempt,
+            position=position,
+            question_id=question.pk,
+            points=points,
+            snapshot=grading.question_snapshot(
+                questions[question.pk], rng=rng, shuffle_options=exam.shuffle_options
+            ),
+        )
+        for position, (question, points) in enumerate(picked, start=1)
+    )
+
+
+# --- Save ----------------------------------------------------------------
+
+
+def _save_refusal(*, attempt_id: int, user_id: int, now: dt.datetime) -> Exception:
+    attempt = Attempt.objects.filter(pk=attempt_id, cadre__user_id=user_id).first()
+    if attempt is None:
+        return AttemptNotFound(_("No such attempt."))
+    if attempt.is_open and now > attempt.deadline + save_grace():
+        attempt_close(attempt_id=attempt.pk, now=now)
+        return AttemptClosed(
+            _(
+                "Time is up: answers can no longer be saved. Your saved answers "
+                "have been submitted."
+            )
+        )
+    return AttemptClosed(
+        _("This attempt has been submitted; answers can no longer be changed.")
+    )
+
+
+def answer_save(
+    *,
+    attempt_id: int,
+    user_id: int,
+    response,
+    seq: int,
+    question_id: int | None = None,
+    item_id: int | None = None,
+    now: dt.datetime | None = None,
+) -> AnswerStep:
+    """Append one save of one answer (latest seq wins).
+
+    Three queries: UPDATE the attempt row (ownership, open, deadline+grace,
+    and the row lock that orders saves against submit), SELECT the item,
+    INSERT the step.
+
+    Raises:
+        AttemptNotFound, AttemptClosed, grading.ResponseInvalid
+    """
+    now = now or timezone.now()
+    items = PaperItem.objects.filter(attempt_id=attempt_id)
+    items = (
+        items.filter(pk=item_id) if item_id else items.filter(question_id=question_id)
+    )
+    own_cadre = Cadre.objects.filter(user_id=user_id).values("pk")[:1]
+    with transaction.atomic():
+        # Plain conditions on the attempt row only (no join), so PostgreSQL
+        # re-checks them after waiting for a submit's row lock.
+        touched = Attempt.objects.filter(
+            pk=attempt_id,
+            cadre_id=Subquery(own_cadre),
+            status=AttemptStatus.IN_PROGRESS,
+            deadline__gte=now - save_grace(),
+        ).update(last_saved_at=now)
+        if touched:
+            return _step_append(items=items, seq=seq, response=response, now=now)
+    raise _save_refusal(attempt_id=attempt_id, user_id=user_id, now=now)
+
+
+def _step_append(*, items, seq: int, response, now: dt.datetime) -> AnswerStep:
+    item = items.only("pk", "attempt_id", "snapshot").first()
+    if item is None:
+        raise AttemptNotFound(_("That question is not on your paper."))
+    cleaned = grading.response_clean(item.snapshot, response)
+    try:
+        with transaction.atomic():
+            return AnswerStep.objects.create(
+                attempt_id=item.attempt_id,
+                item=item,
+                seq=seq,
+                response=cleaned,
+                saved_at=now,
+            )
+    except IntegrityError:
+        # The same save sent twice (a retry): it is already stored.
+        return AnswerStep.objects.get(item=item, seq=seq)
+
+
+# --- Submit, close, grade ------------------------------------------------------
+
+
+def attempt_submit(*, attempt_id: int, user_id: int, now: dt.datetime | None = None):
+    """The candidate submits. Idempotent: a second submit returns the same
+    attempt and result.
+
+    Raises:
+        AttemptNotFound: not this user's attempt.
+    """
+    if not Attempt.objects.filter(pk=attempt_id, cadre__user_id=user_id).exists():
+        raise AttemptNotFound(_("No such attempt."))
+    return attempt_close(attempt_id=attempt_id, now=now, reason=CloseReason.SUBMITTED)
+
+
+def attempt_close(
+    *, attempt_id: int, now: dt.datetime | None = None, reason: str = ""
+) -> Attempt:
+    """Close an attempt from its saved answers and grade what a machine can.
+
+    Locks the attempt row; does nothing to an attempt already closed.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        attempt = (
+            Attempt.objects.select_for_update()
+            .select_related("exam")
+            .get(pk=attempt_id)
+        )
+        if attempt.status != AttemptStatus.IN_PROGRESS:
+            return attempt
+        if now > attempt.deadline or not reason:
+            reason = CloseReason.DEADLINE
+        attempt.status = AttemptStatus.AWAITING_GRADING
+        attempt.closed_at = min(now, attempt.deadline + save_grace())
+        attempt.close_reason = reason
+        attempt.save(update_fields=["status", "closed_at", "close_reason"])
+        _items_grade(attempt=attempt)
+        _result_refresh(attempt=attempt, kind=GradeChangeKind.AUTO)
+    return attempt
+
+
+def _items_grade(*, attempt: Attempt) -> None:
+    latest = latest_responses(attempt=attempt)
+    policy = attempt.exam.multi_choice_policy
+    items = list(attempt.items.all())
+    for item in items:
+        item.response = latest.get(item.pk, (0, None))[1]
+        fraction = grading.fraction_for(item.snapshot, item.response, policy=policy)
+        item.needs_marking = fraction is None
+        if fraction is not None:
+            item.fraction = grading.fraction_store(fraction)
+            item.mark = grading.mark_for(fraction, item.points)
+    PaperItem.objects.bulk_update(
+        items, ["response", "fraction", "mark", "needs_marking"], batch_size=200
+    )
+
+
+def _result_refresh(
+    *,
+    attempt: Attempt,
+    kind: str,
+    by=None,
+    reason: str = "",
+    item=None,
+    old_mark=None,
+) -> Result:
+    """Recompute the grade from the items; append a GradeChange; finalise
+    and post to the archive when nothing is left to mark."""
+    totals = list(attempt.items.values_list("points", "mark", "needs_marking"))
+    max_grade = sum((points for points, _m, _n in totals), ZERO)
+    grade = sum((mark or ZERO for _p, mark, _n in totals), ZERO)
+    pending = any(needs for _p, _m, needs in totals)
+    result = Result.objects.filter(attempt=attempt).first()
+    old_grade = result.grade if result else None
+    was_final = bool(result and result.is_final)
+    if result is None:
+        result = Result(attempt=attempt)
+    result.grade, result.max_grade = grade, max_grade
+    result.passed = not pending and grade >= attempt.exam.pass_mark
+    result.is_final = not pending
+    if result.is_final and not result.finalised_at:
+        result.finalised_at = timezone.now()
+    result.save()
+    GradeChange.objects.create(
+        attempt=attempt,
+        item=item,
+        kind=kind,
+        old_mark=old_mark,
+        new_mark=item.mark if item else None,
+        old_grade=old_grade,
+        new_grade=grade,
+        changed_by=by,
+        reason=reason[:300],
+    )
+    if not pending:
+        Attempt.objects.filter(pk=attempt.pk).update(status=AttemptStatus.GRADED)
+        attempt.status = AttemptStatus.GRADED
+        if not was_final or old_grade != grade:
+            _post_on_commit(attempt_id=attempt.pk, reason=reason)
+    return result
+
+
+def _post_on_commit(*, attempt_id: int, reason: str) -> None:
+    transaction.on_commit(
+        lambda: tasks.result_post_to_archive.delay(attempt_id, reason[:200])
+    )
+
+
+def attempts_close_expired(*, now: dt.datetime | None = None) -> int:
+    """Close every open attempt whose deadline and grace period have passed."""
+    now = now or timezone.now()
+    expired = Attempt.objects.filter(
+        status=AttemptStatus.IN_PROGRESS, deadline__lt=now - save_grace()
+    ).values_list("pk", flat=True)
+    count = 0
+    for attempt_id in list(expired):
+        attempt_close(attempt_id=attempt_id, now=now, reason=CloseReason.DEADLINE)
+        count += 1
+    return count
+
+
+def item_mark(*, item_id: int, mark: Decimal, by, comment: str = "") -> PaperItem:
+    """A marker gives a mark to one answer (usually a short answer).
+
+    Raises:
+        GradingError: mark outside 0..points, or attempt still open.
+    """
+    with transaction.atomic():
+        item = PaperItem.objects.select_related("attempt").get(pk=item_id)
+        attempt = (
+            Attempt.objects.select_for_update()
+            .select_related("exam")
+            .get(pk=item.attempt_id)
+        )
+        if attempt.status == AttemptStatus.IN_PROGRESS:
+            raise GradingError(_("The attempt is still open; mark it after it closes."))
+        if mark < 0 or mark > item.points:
+            raise GradingError(
+                _("The mark must be between 0 and %(points)s.")
+                % {"points": item.points}
+            )
+        old_mark = item.mark
+        item.mark = mark.quantize(Decimal("0.01"))
+        item.fraction = grading.fraction_store(mark / item.points)
+        item.needs_marking = False
+        item.marker_comment = comment
+        item.save(update_fields=["mark", "fraction", "needs_marking", "marker_comment"])
+        kind = GradeChangeKind.MANUAL if old_mark is None else GradeChangeKind.REVIEW
+        _result_refresh(
+            attempt=attempt,
+            kind=kind,
+            by=by,
+            reason=comment,
+            item=item,
+            old_mark=old_mark,
+        )
+    return item
+
+
+def question_key_correct(*, question: Question, by, reason: str) -> int:
+    """After a question's key was corrected, regrade every closed attempt
+    that used it, with an audit entry per changed answer.
+
+    Returns:
+        how many answers changed mark.
+    """
+    if not reason.strip():
+        raise GradingError(_("Say why the key was corrected."))
+    question = Question.objects.prefetch_related("choices").get(pk=question.pk)
+    changed = 0
+    item_ids = PaperItem.objects.filter(question=question).values_list("pk", flat=True)
+    for item_id in list(item_ids):
+        changed += _item_regrade(
+            item_id=item_id, question=question, by=by, reason=reason
+        )
+    return changed
+
+
+def _item_regrade(*, item_id: int, question: Question, by, reason: str) -> int:
+    with transaction.atomic():
+        item = PaperItem.objects.get(pk=item_id)
+        attempt = (
+            Attempt.objects.select_for_update()
+            .select_related("exam")
+            .get(pk=item.attempt_id)
+        )
+        item.snapshot = grading.snapshot_key_update(item.snapshot, question)
+        if attempt.status == AttemptStatus.IN_PROGRESS or item.needs_marking:
+            item.save(update_fields=["snapshot"])
+            return 0
+        if question.qtype == QuestionType.SHORT_ANSWER:
+            item.save(update_fields=["snapshot"])
+            return 0
+        policy = attempt.exam.multi_choice_policy
+        fraction = grading.fraction_for(item.snapshot, item.response, policy=policy)
+        old_mark = item.mark
+        item.fraction = grading.fraction_store(fraction)
+        item.mark = grading.mark_for(fraction, item.points)
+        item.save(update_fields=["snapshot", "fraction", "mark"])
+        if item.mark == old_mark:
+            return 0
+        _result_refresh(
+            attempt=attempt,
+            kind=GradeChangeKind.KEY_CORRECTION,
+            by=by,
+            reason=reason,
+            item=item,
+            old_mark=old_mark,
+        )
+    return 1
+
+
+# --- Result reviews (成绩复核) ------------------------------------------------
+
+
+def review_request(
+    *, attempt: Attempt, user, reason: str, now: dt.datetime | None = None
+) -> ResultReview:
+    """A candidate asks for a review of their graded result.
+
+    Raises:
+        ReviewError: not graded, period over, already open, no reason.
+    """
+    now = now or timezone.now()
+    if attempt.cadre.user_id != user.pk:
+        raise ReviewError(_("You can only ask for a review of your own result."))
+    if attempt.status != AttemptStatus.GRADED:
+        raise ReviewError(_("A review can be asked for once the result is final."))
+    days = attempt.exam.review_days
+    finalised = attempt.result.finalised_at or attempt.result.created_at
+    if not days or now > finalised + dt.timedelta(days=days):
+        raise ReviewError(_("The period for asking for a review is over."))
+    if not reason.strip():
+        raise ReviewError(_("Say why you ask for a review."))
+    try:
+        with transaction.atomic():
+            return ResultReview.objects.create(
+                attempt=attempt,
+                reason=reason.strip(),
+                grade_before=attempt.result.grade,
+            )
+    except IntegrityError:
+        raise ReviewError(
+            _("You have already asked for a review of this result.")
+        ) from None
+
+
+def review_answer(
+    *, review: ResultReview, by, answer: str, marks: dict[int, Decimal] | None = None
+) -> ResultReview:
+    """A trainer answers a review, regrading the answers named in ``marks``."""
+    if not answer.strip():
+        raise ReviewError(_("Write an answer to the candidate."))
+    with transaction.atomic():
+        review = ResultReview.objects.select_for_update().get(pk=review.pk)
+        if review.status != ReviewStatus.OPEN:
+            raise ReviewError(_("This review has already been answered."))
+        items = PaperItem.objects.filter(attempt_id=review.attempt_id)
+        for item_id, mark in (marks or {}).items():
+            item = items.get(pk=item_id)
+            if item.mark != mark:
+                item_mark(item_id=item.pk, mark=mark, by=by, comment=answer)
+        result = Result.objects.get(attempt_id=review.attempt_id)
+        review.grade_after = result.grade
+        review.status = (
+            ReviewStatus.CHANGED
+            if result.grade != review.grade_before
+            else ReviewStatus.UPHELD
+        )
+        review.answer, review.answered_by = answer.strip(), by
+        review.answered_at = timezone.now()
+        review.save()
+    return review
+
+
+# --- Posting to the archive ----------------------------------------------------
+
+
+def knowledge_point_scores(*, attempt: Attempt) -> dict[str, float]:
+    """{knowledge point: percentage 0-100} over the items tagged with it."""
+    earned: dict[str, Decimal] = {}
+    possible: dict[str, Decimal] = {}
+    for item in attempt.items.only("points", "mark", "snapshot"):
+        for name in item.snapshot.get("knowledge_points", []):
+            earned[name] = earned.get(name, ZERO) + (item.mark or ZERO)
+            possible[name] = possible.get(name, ZERO) + item.points
+    return {
+        name: round(float(earned[name] / possible[name] * 100), 1)
+        for name in sorted(possible)
+        if possible[name]
+    }
+
+
+def result_post(*, attempt_id: int, reason: str = "") -> None:
+    """Post a final result to the cadre's training archive (personnel), and
+    tell courses when a course exam is passed. Safe to call again."""
+    from personnel import api as personnel_api
+
+    attempt = Attempt.objects.select_related("exam", "result").get(pk=attempt_id)
+    result = attempt.result
+    if not result.is_final:
+        return
+    personnel_api.exam_result_post(
+        cadre_id=attempt.cadre_id,
+        exam_ref=f"exam:{attempt.exam_id}",
+        exam_title=attempt.exam.title,
+        attempt_ref=f"attempt:{attempt.pk}",
+        score=result.grade,
+        max_score=result.max_grade,
+        passed=result.passed,
+        taken_on=timezone.localdate(attempt.closed_at),
+        knowledge_point_scores=knowledge_point_scores(attempt=attempt),
+        reason=reason,
+    )
+    if result.passed:
+        _passed_notify(attempt=attempt)
+
+
+def _passed_notify(*, attempt: Attempt) -> None:
+    """Optional hooks into other apps, used only when they provide them."""
+    course_id = getattr(attempt.exam, "course_id", None)
+    if course_id:
+        try:
+            from courses import api as courses_api
+        except ImportError:
+            courses_api = None
+        hook = getattr(courses_api, "course_exam_passed", None)
+        if hook is not None:
+            hook(course_id=course_id, cadre_id=attempt.cadre_id)

@@ -1,0 +1,154 @@
+"""Races on exam day, on real PostgreSQL row locks (skipped on SQLite)."""
+
+import threading
+from decimal import Decimal
+
+import pytest
+from django.db import connection, connections, transaction
+
+from assessments import services
+from assessments.errors import AttemptClosed
+from assessments.models import AnswerStep, Attempt, GradeChange, Result
+from tests.assessments.factories import BankFactory, fixed_exam, true_false
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL"),
+    pytest.mark.django_db(transaction=True),
+]
+
+
+def run_together(*functions):
+    """Run functions in threads released at the same moment; collect outcomes."""
+    barrier = threading.Barrier(len(functions))
+    outcomes = [None] * len(functions)
+
+    def runner(index, function):
+        try:
+            barrier.wait()
+            outcomes[index] = function()
+        except Exception as exc:  # noqa: BLE001 - the outcome is the point
+            outcomes[index] = exc
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=runner, args=(i, f)) for i, f in enumerate(functions)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    return outcomes
+
+
+@pytest.fixture
+def sitting(learner):
+    bank = BankFactory()
+    questions = [true_false(bank, points=5) for _ in range(2)]
+    exam = fixed_exam(questions)
+    attempt = services.attempt_start(exam=exam, cadre=learner)
+    return attempt, questions, learner.user_id
+
+
+def test_double_clicked_submit_gives_one_result(sitting):
+    attempt, questions, user_id = sitting
+    services.answer_save(
+        attempt_id=attempt.pk,
+        user_id=user_id,
+        question_id=questions[0].pk,
+        response=True,
+        seq=1,
+    )
+    submit = lambda: services.attempt_submit(attempt_id=attempt.pk, user_id=user_id)  # noqa: E731
+    outcomes = run_together(submit, submit, submit)
+    assert all(isinstance(o, Attempt) for o in outcomes), outcomes
+    assert Result.objects.filter(attempt=attempt).count() == 1
+    assert Result.objects.get(attempt=attempt).grade == Decimal("5")
+    assert GradeChange.objects.filter(attempt=attempt, kind="auto").count() == 1
+
+
+def test_two_tabs_saving_at_once_keep_every_save(sitting):
+    attempt, questions, user_id = sitting
+
+    def save(value, seq):
+        return lambda: services.answer_save(
+            attempt_id=attempt.pk,
+            user_id=user_id,
+            question_id=questions[0].pk,
+            response=value,
+            seq=seq,
+        )
+
+    outcomes = run_together(*(save(seq % 2 == 0, seq) for seq in range(1, 9)))
+    assert all(isinstance(o, AnswerStep) for o in outcomes), outcomes
+    assert AnswerStep.objects.filter(attempt=attempt).count() == 8
+    services.attempt_submit(attempt_id=attempt.pk, user_id=user_id)
+    assert attempt.items.get(question=questions[0]).response is True  # seq 8
+
+
+def test_a_save_racing_a_submit_is_either_graded_or_refused(sitting):
+    attempt, questions, user_id = sitting
+    locked, release = threading.Event(), threading.Event()
+
+    def slow_close():
+        with transaction.atomic():
+            Attempt.objects.select_for_update().get(pk=attempt.pk)
+            locked.set()
+            release.wait(5)
+            services.attempt_close(attempt_id=attempt.pk, reason="submitted")
+
+    def late_save():
+        locked.wait(5)
+        threading.Timer(0.3, release.set).start()
+        return services.answer_save(
+            attempt_id=attempt.pk,
+            user_id=user_id,
+            question_id=questions[1].pk,
+            response=True,
+            seq=1,
+        )
+
+    outcomes = run_together(slow_close, late_save)
+    # The save waited for the lock, then saw the attempt closed: refused,
+    # and nothing was written that the grade did not include.
+    assert isinstance(outcomes[1], AttemptClosed), outcomes
+    assert not AnswerStep.objects.filter(attempt=attempt).exists()
+    assert Result.objects.get(attempt=attempt).grade == 0
+
+
+def test_a_save_in_flight_is_graded_by_the_submit_that_waits_for_it(sitting):
+    attempt, questions, user_id = sitting
+    saving, release = threading.Event(), threading.Event()
+
+    def slow_save():
+        with transaction.atomic():
+            step = services.answer_save(
+                attempt_id=attempt.pk,
+                user_id=user_id,
+                question_id=questions[1].pk,
+                response=True,
+                seq=1,
+            )
+            saving.set()
+            release.wait(5)
+        return step
+
+    def submit():
+        saving.wait(5)
+        threading.Timer(0.3, release.set).start()
+        return services.attempt_submit(attempt_id=attempt.pk, user_id=user_id)
+
+    outcomes = run_together(slow_save, submit)
+    assert isinstance(outcomes[0], AnswerStep), outcomes
+    assert Result.objects.get(attempt=attempt).grade == Decimal("5")
+
+
+def test_double_clicked_start_gives_one_attempt(learner):
+    bank = BankFactory()
+    exam = fixed_exam([true_false(bank) for _ in range(3)])
+    start = lambda: services.attempt_start(exam=exam, cadre=learner)  # noqa: E731
+    outcomes = run_together(start, start, start)
+    assert all(isinstance(o, Attempt) for o in outcomes), outcomes
+    assert len({o.pk for o in outcomes}) == 1
+    assert Attempt.objects.filter(exam=exam).count() == 1
