@@ -195,6 +195,13 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE: dict = {}
+# Exams: close and grade attempts whose deadline (plus grace) has passed.
+CELERY_BEAT_SCHEDULE["assessments-close-expired-attempts"] = {
+    "task": "assessments.tasks.close_expired_attempts",
+    "schedule": 60.0,
+}
+# Saves arriving this many seconds after an attempt's deadline are still kept.
+ASSESSMENTS_SAVE_GRACE_SECONDS = env.int("ASSESSMENTS_SAVE_GRACE_SECONDS", default=30)
 
 # Wagtail
 WAGTAIL_SITE_NAME = "五支队伍培训考核平台"
