@@ -4,6 +4,7 @@ import io
 from dataclasses import dataclass
 
 import pandas as pd
+from openpyxl.styles import Font
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
@@ -164,7 +165,7 @@ def _xlsx(
             worksheet = writer.sheets[sheet]
             worksheet.freeze_panes = "A2"
             for cell in worksheet[1]:
-                cell.font = cell.font.copy(bold=True)
+                cell.font = Font(bold=True)
             for column_cells in worksheet.columns:
                 letter = column_cells[0].column_letter
                 longest = max(len(str(c.value or "")) for c in column_cells)

@@ -30,9 +30,10 @@ class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_user_model()
         django_get_or_create = ("username",)
+        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n:04d}")
-    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+    password = factory.django.Password(PASSWORD)
 
     @factory.post_generation
     def role(self, create, extracted, **kwargs):
@@ -45,15 +46,13 @@ class CadreFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Cadre
+        skip_postgeneration_save = True
 
     class Params:
         birth = dt.date(1990, 5, 17)
-        role = None
 
     user = factory.SubFactory(
-        UserFactory,
-        username=factory.SelfAttribute("..employee_no"),
-        role=factory.SelfAttribute("..role"),
+        UserFactory, username=factory.SelfAttribute("..employee_no")
     )
     employee_no = factory.Sequence(lambda n: f"E{n:05d}")
     name = factory.Sequence(lambda n: f"干部{n}")
@@ -69,6 +68,12 @@ class CadreFactory(factory.django.DjangoModelFactory):
     position = "科员"
     unit = factory.LazyFunction(unit_root)
     joined_on = dt.date(2015, 7, 1)
+
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        if create and extracted:
+            group = Group.objects.get(name=roles.GROUP_NAMES[extracted])
+            self.user.groups.add(group)
 
     @factory.post_generation
     def teams(self, create, extracted, **kwargs):
