@@ -103,3 +103,47 @@ def exam_result_post(
 
 def teams_all():
     return list(Team.objects.all())
+
+
+
+# Certificates ------------------------------------------------------------
+# Courses, classes and exams say which CertificateTemplate they issue (a FK
+# to "personnel.CertificateTemplate" or an id from the choices below) and
+# call certificate_issue / certificates_issue_bulk on completion or passing:
+#   certificate_issue(*, cadre_id, template_id, subject_type, subject_id,
+#       subject_title, hours, score, completed_on, issued_by_id=None)
+#   certificates_issue_bulk(*, template_id, subject_type, subject_id,
+#       subject_title, awards=[certificate_award(cadre_id=..., ...)], ...)
+from .certificates.errors import CertificateError  # noqa: E402, F401
+from .certificates.services import (  # noqa: E402, F401
+    certificate_issue,
+    certificate_revoke,
+    certificates_issue_bulk,
+)
+
+
+def certificate_award(
+    *, cadre_id: int, completed_on: dt.date, hours: Decimal | None = None,
+    score: Decimal | None = None, started_on: dt.date | None = None,
+):
+    from .certificates.services import Award
+
+    return Award(cadre_id, completed_on, hours, score, started_on)
+
+
+def certificate_templates_choices() -> list[tuple[int, str]]:
+    """(id, name) of the certificate templates in use, for a select box."""
+    from .models import CertificateTemplate
+
+    return list(
+        CertificateTemplate.objects.filter(is_active=True).values_list("id", "name")
+    )
+
+
+def certificates_for_subject(*, subject_type: str, subject_id: str):
+    """Valid certificates issued for one course, class or exam."""
+    from .models import Certificate
+
+    return Certificate.objects.filter(
+        subject_type=subject_type, subject_id=str(subject_id), status="valid"
+    )

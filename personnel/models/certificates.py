@@ -35,11 +35,14 @@ class CertificateStatus(models.TextChoices):
 
 class CertificateTemplate(models.Model):
     name = models.CharField(
-        _("name"), max_length=100, unique=True,
+        _("name"),
+        max_length=100,
+        unique=True,
         help_text=_("How trainers find this template, e.g. 'Class completion 2026'."),
     )
     title = models.CharField(
-        _("certificate title"), max_length=40,
+        _("certificate title"),
+        max_length=40,
         help_text=_("Printed large at the top, e.g. 培训合格证书 or 结业证书."),
     )
     body = models.TextField(
@@ -51,28 +54,46 @@ class CertificateTemplate(models.Model):
     )
     issuing_organisation = models.CharField(_("issuing organisation"), max_length=100)
     signatory = models.CharField(
-        _("signatory"), max_length=100, blank=True,
+        _("signatory"),
+        max_length=100,
+        blank=True,
         help_text=_("Optional line above the organisation, e.g. a post and name."),
     )
     seal = models.ForeignKey(
-        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", verbose_name=_("seal image"),
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("seal image"),
     )
     background = models.ForeignKey(
-        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", verbose_name=_("background image"),
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("background image"),
     )
     paper_size = models.CharField(
-        _("paper size"), max_length=5, choices=PaperSize.choices,
+        _("paper size"),
+        max_length=5,
+        choices=PaperSize.choices,
         default=PaperSize.A4,
     )
     orientation = models.CharField(
-        _("orientation"), max_length=10, choices=Orientation.choices,
+        _("orientation"),
+        max_length=10,
+        choices=Orientation.choices,
         default=Orientation.LANDSCAPE,
     )
     serial_prefix = models.CharField(
-        _("serial prefix"), max_length=12, default="GSEE",
-        help_text=_("Certificate numbers read PREFIX-YEAR-NUMBER, e.g. GSEE-2026-000123."),
+        _("serial prefix"),
+        max_length=12,
+        default="GSEE",
+        help_text=_(
+            "Certificate numbers read PREFIX-YEAR-NUMBER, e.g. GSEE-2026-000123."
+        ),
     )
     is_active = models.BooleanField(_("in use"), default=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -106,11 +127,15 @@ class SerialCounter(models.Model):
 
 class Certificate(models.Model):
     cadre = models.ForeignKey(
-        "personnel.Cadre", on_delete=models.PROTECT, related_name="certificates",
+        "personnel.Cadre",
+        on_delete=models.PROTECT,
+        related_name="certificates",
         verbose_name=_("cadre"),
     )
     template = models.ForeignKey(
-        CertificateTemplate, on_delete=models.PROTECT, related_name="certificates",
+        CertificateTemplate,
+        on_delete=models.PROTECT,
+        related_name="certificates",
         verbose_name=_("template"),
     )
     # What it is for: primitives, not foreign keys into other apps.
@@ -139,18 +164,29 @@ class Certificate(models.Model):
     pdf = models.FileField(_("PDF"), upload_to="certificates/%Y/", blank=True)
     pdf_sha256 = models.CharField(_("PDF SHA-256"), max_length=64, blank=True)
     status = models.CharField(
-        _("status"), max_length=10, choices=CertificateStatus.choices,
-        default=CertificateStatus.VALID, db_index=True,
+        _("status"),
+        max_length=10,
+        choices=CertificateStatus.choices,
+        default=CertificateStatus.VALID,
+        db_index=True,
     )
     revoked_reason = models.TextField(_("revocation reason"), blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     replaces = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT,
-        related_name="replaced_by", verbose_name=_("replaces"),
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="replaced_by",
+        verbose_name=_("replaces"),
     )
     issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", verbose_name=_("issued by"),
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("issued by"),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -185,13 +221,19 @@ class CertificateEvent(models.Model):
         REVOKED = "revoked", _("Revoked")
 
     certificate = models.ForeignKey(
-        Certificate, on_delete=models.PROTECT, related_name="events",
+        Certificate,
+        on_delete=models.PROTECT,
+        related_name="events",
         verbose_name=_("certificate"),
     )
     action = models.CharField(_("action"), max_length=10, choices=Action.choices)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", verbose_name=_("by"),
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("by"),
     )
     at = models.DateTimeField(_("at"), auto_now_add=True)
     reason = models.TextField(_("reason"), blank=True)
@@ -215,13 +257,19 @@ class BatchPrintJob(models.Model):
         FAILED = "failed", _("Failed")
 
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
         verbose_name=_("requested by"),
     )
     # The unit subtree the selection was limited to (None: every unit).
     unit = models.ForeignKey(
-        "personnel.Unit", null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", verbose_name=_("unit"),
+        "personnel.Unit",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("unit"),
     )
     filters = models.JSONField(_("filters"), default=dict)
     certificate_ids = models.JSONField(default=list, editable=False)
@@ -230,7 +278,9 @@ class BatchPrintJob(models.Model):
     )
     total = models.PositiveIntegerField(_("total"), default=0)
     done = models.PositiveIntegerField(_("done"), default=0)
-    output = models.FileField(_("file"), upload_to="certificate-batches/%Y/", blank=True)
+    output = models.FileField(
+        _("file"), upload_to="certificate-batches/%Y/", blank=True
+    )
     error = models.TextField(_("error"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)

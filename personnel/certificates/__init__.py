@@ -1,0 +1,1 @@
+"""Certificates: issued by rule, verifiable by anyone, printed in batches."""

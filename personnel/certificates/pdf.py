@@ -1,0 +1,200 @@
+"""Certificate PDFs, rendered with WeasyPrint from a Django template.
+
+Rendering many certificates as one document is far cheaper than one render
+each (fonts are loaded and laid out once), so every entry point takes a
+list. WeasyPrint is imported inside the functions: it is heavy, and only
+the processes that render need it.
+"""
+
+import base64
+import datetime as dt
+import io
+import mimetypes
+import re
+from decimal import Decimal
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.html import escape
+
+PLACEHOLDER_RE = re.compile(r"\{(\w+)\}")
+PLACEHOLDERS = (
+    "name",
+    "unit",
+    "subject",
+    "hours",
+    "score",
+    "start_date",
+    "end_date",
+    "issued_on",
+)
+CHINESE_DIGITS = "〇一二三四五六七八九"
+
+
+def date_zh(day: dt.date | None) -> str:
+    return f"{day.year}年{day.month}月{day.day}日" if day else ""
+
+
+def date_zh_upper(day: dt.date) -> str:
+    """二〇二六年三月五日, as dates under a seal are written."""
+
+    def number(n: int) -> str:
+        if n < 10:
+            return CHINESE_DIGITS[n]
+        tens, ones = divmod(n, 10)
+        return (
+            ("" if tens == 1 else CHINESE_DIGITS[tens])
+            + "十"
+            + (CHINESE_DIGITS[ones] if ones else "")
+        )
+
+    year = "".join(CHINESE_DIGITS[int(d)] for d in str(day.year))
+    return f"{year}年{number(day.month)}月{number(day.day)}日"
+
+
+def number_text(value: Decimal | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value.normalize():f}" if value == value.to_integral() else f"{value:f}"
+
+
+def unknown_placeholders(body: str) -> list[str]:
+    return sorted({m for m in PLACEHOLDER_RE.findall(body) if m not in PLACEHOLDERS})
+
+
+def body_paragraphs(body: str, values: dict[str, str]) -> list[dict]:
+    """Fill the placeholders; each non-empty line becomes a paragraph, with
+    filled-in values underlined as on a printed form."""
+
+    def fill(key):
+        if key not in values:
+            return escape("{" + key + "}")
+        return f'<span class="fill">{escape(values[key])}</span>'
+
+    paragraphs = []
+    for line in body.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        parts = PLACEHOLDER_RE.split(line)
+        html = "".join(
+            escape(part) if i % 2 == 0 else fill(part) for i, part in enumerate(parts)
+        )
+        paragraphs.append({"html": html, "salutation": line.endswith(("：", ":"))})
+    return paragraphs
+
+
+def verify_url(code: str) -> str:
+    path = reverse("personnel:certificate_verify", args=[code])
+    return settings.PUBLIC_BASE_URL.rstrip("/") + path
+
+
+def code_display(code: str) -> str:
+    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
+
+
+def _image_data_uri(image_id: int | None, cache: dict) -> str:
+    if not image_id:
+        return ""
+    if image_id not in cache:
+        from wagtail.images import get_image_model
+
+        image = get_image_model().objects.filter(pk=image_id).first()
+        if image is None:
+            cache[image_id] = ""
+        else:
+            with image.file.open("rb") as handle:
+                data = handle.read()
+            mime = mimetypes.guess_type(image.file.name)[0] or "image/png"
+            cache[image_id] = (
+                f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+            )
+    return cache[image_id]
+
+
+_FRAMES: dict[str, str] = {}
+
+
+def _frame_data_uri(orientation: str) -> str:
+    if orientation not in _FRAMES:
+        from .artwork import ASSETS
+
+        data = (ASSETS / f"frame-{orientation}.png").read_bytes()
+        _FRAMES[orientation] = (
+            f"data:image/png;base64,{base64.b64encode(data).decode('ascii')}"
+        )
+    return _FRAMES[orientation]
+
+
+def page_items(printed_list: list[dict]) -> tuple[list[dict], list[dict]]:
+    """Template context for each certificate from its frozen ``printed`` facts."""
+    from .qr import qr_data_uri
+
+    images: dict = {}
+    layouts = {}
+    items = []
+    for printed in printed_list:
+        page = f"{printed['size']}-{printed['orientation']}"
+        layouts[page] = {
+            "name": page,
+            "size": printed["size"],
+            "orientation": printed["orientation"],
+        }
+        items.append(
+            {
+                **printed,
+                "page": page,
+                "seal": _image_data_uri(printed.get("seal_id"), images),
+                "background": _image_data_uri(printed.get("background_id"), images)
+                or _frame_data_uri(printed["orientation"]),
+                "qr": qr_data_uri(printed["verify_url"]),
+                "code_display": code_display(printed["code"]),
+            }
+        )
+    return items, list(layouts.values())
+
+
+def html_render(printed_list: list[dict]) -> str:
+    items, layouts = page_items(printed_list)
+    return render_to_string(
+        "personnel/certificates/pdf.html",
+        {"items": items, "layouts": layouts, "title": printed_list[0]["title"]},
+    )
+
+
+def _layout(printed_list: list[dict]):
+    from weasyprint import HTML
+
+    return HTML(
+        string=html_render(printed_list), base_url=str(settings.BASE_DIR)
+    ).render()
+
+
+def pdf_render_document(printed_list: list[dict]) -> bytes:
+    """All certificates in one PDF, one per page (previews, naive renders)."""
+    return _layout(printed_list).write_pdf()
+
+
+def pdf_render_each(printed_list: list[dict]) -> list[bytes]:
+    """One single-page PDF per certificate, from a single layout pass.
+
+    The batch is laid out once, written once (one font subset), and the
+    pages are then copied out into their own files.
+    """
+    from pypdf import PdfReader, PdfWriter
+
+    document = _layout(printed_list)
+    if len(document.pages) != len(printed_list):
+        raise RuntimeError(
+            f"{len(printed_list)} certificates laid out on {len(document.pages)} pages"
+        )
+    reader = PdfReader(io.BytesIO(document.write_pdf()))
+    outputs = []
+    for page in reader.pages:
+        writer = PdfWriter()
+        writer.add_page(page)
+        buffer = io.BytesIO()
+        writer.write(buffer)
+        outputs.append(buffer.getvalue())
+    return outputs

@@ -1,0 +1,24 @@
+"""Celery tasks of personnel: thin, taking ids, each calling one service."""
+
+from celery import shared_task
+
+
+@shared_task(acks_late=True)
+def certificate_pdfs_render_task(certificate_ids: list[int]) -> int:
+    from .certificates.services import certificate_pdfs_render
+
+    return certificate_pdfs_render(certificate_ids=certificate_ids)
+
+
+@shared_task(acks_late=True)
+def certificate_batch_print_task(job_id: int) -> None:
+    from .certificates.services import batch_print_build
+
+    batch_print_build(job_id=job_id)
+
+
+@shared_task(acks_late=True)
+def certificate_batch_chunk_task(job_id: int, index: int) -> None:
+    from .certificates.services import batch_print_chunk
+
+    batch_print_chunk(job_id=job_id, index=index)
