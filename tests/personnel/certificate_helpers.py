@@ -6,7 +6,6 @@ import subprocess
 from decimal import Decimal
 from pathlib import Path
 
-import pytest
 from django.core.files.images import ImageFile
 from wagtail.images import get_image_model
 
@@ -28,18 +27,23 @@ def seal_image():
     )
 
 
-@pytest.fixture
-def cert_template(db):
-    return CertificateTemplate.objects.create(
-        name="培训合格证书（测试）",
-        title="培训合格证书",
-        body=BODY,
-        issuing_organisation="甘肃省生态环境厅",
-        seal=seal_image(),
-    )
+def make_template(**fields):
+    fields = {
+        "name": "培训合格证书（测试）",
+        "title": "培训合格证书",
+        "body": BODY,
+        "issuing_organisation": "甘肃省生态环境厅",
+        **fields,
+    }
+    if "seal" not in fields:
+        fields["seal"] = seal_image()
+    return CertificateTemplate.objects.create(**fields)
 
 
-def issue(cadre, template, *, subject_id="42", title="生态环境执法能力提升培训班", **kw):
+TITLE = "生态环境执法能力提升培训班"
+
+
+def issue(cadre, template, *, subject_id="42", title=TITLE, **kw):
     return services.certificate_issue(
         cadre_id=cadre.pk,
         template_id=template.pk,
@@ -72,12 +76,16 @@ def pdf_path(certificate, tmp_path) -> Path:
 def pdftotext(path: Path) -> str:
     return subprocess.run(  # noqa: S603
         ["pdftotext", "-layout", str(path), "-"],  # noqa: S607
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
 
 
 def pdffonts(path: Path) -> str:
     return subprocess.run(  # noqa: S603
         ["pdffonts", str(path)],  # noqa: S607
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout

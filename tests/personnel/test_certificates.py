@@ -17,9 +17,9 @@ from personnel.certificates.errors import CertificateError, TemplateUnusable
 from personnel.certificates.services import Award
 from personnel.models import Certificate, CertificateEvent, SerialCounter
 from tests.personnel.certificate_helpers import (
-    cert_template,  # noqa: F401
     issue,
     issue_rendered,
+    make_template,
     pdf_path,
     pdffonts,
     pdftotext,
@@ -27,6 +27,11 @@ from tests.personnel.certificate_helpers import (
 from tests.personnel.factories import CadreFactory
 
 YEAR = timezone.localdate().year
+
+
+@pytest.fixture
+def cert_template(db):
+    return make_template()
 
 
 def test_issue_freezes_facts_numbers_and_logs(learner, cert_template, hr):
@@ -81,8 +86,11 @@ def test_bulk_issue_numbers_consecutively_in_few_queries(
 
     with django_assert_max_num_queries(12):
         issued = services.certificates_issue_bulk(
-            template_id=cert_template.pk, subject_type="class", subject_id="42",
-            subject_title="培训班", awards=awards,
+            template_id=cert_template.pk,
+            subject_type="class",
+            subject_id="42",
+            subject_title="培训班",
+            awards=awards,
         )
 
     assert len(issued) == 29
@@ -94,8 +102,9 @@ def test_bulk_issue_numbers_consecutively_in_few_queries(
 def test_pdf_is_rendered_once_stored_and_hashed(
     learner, cert_template, django_capture_on_commit_callbacks, tmp_path
 ):
-    certificate = issue_rendered(learner, cert_template,
-                                 django_capture_on_commit_callbacks)
+    certificate = issue_rendered(
+        learner, cert_template, django_capture_on_commit_callbacks
+    )
     data = certificate.pdf.read()
     assert certificate.pdf.name.endswith(".pdf")
     assert hashlib.sha256(data).hexdigest() == certificate.pdf_sha256
@@ -116,8 +125,9 @@ def test_pdf_text_fonts_and_qr(
     province, cert_template, django_capture_on_commit_callbacks, tmp_path
 ):
     cadre = CadreFactory(unit=province["chengguan"], name="刘䶮")
-    certificate = issue_rendered(cadre, cert_template,
-                                 django_capture_on_commit_callbacks)
+    certificate = issue_rendered(
+        cadre, cert_template, django_capture_on_commit_callbacks
+    )
     path = pdf_path(certificate, tmp_path)
 
     text = pdftotext(path)
@@ -138,9 +148,7 @@ def test_pdf_text_fonts_and_qr(
     )
     image = Image.open(next(tmp_path.glob("page*.png")))
     decoded = [r.text for r in zxingcpp.read_barcodes(image)]
-    assert decoded == [
-        f"http://127.0.0.1:8000/verify/{certificate.verification_code}/"
-    ]
+    assert decoded == [f"http://127.0.0.1:8000/verify/{certificate.verification_code}/"]
 
 
 def _glyph_for(path, char: str) -> bool:
