@@ -1,0 +1,58 @@
+"""Who may see HR's profiles, pools and reports.
+
+HR (and superusers) see everything; a unit administrator sees reports and
+profiles for their own unit subtree only; trainers and learners see none of
+it (trainers see learning data through courses and assessments, but
+appraisals, HR notes and selection pools are HR business).
+Talent pools are HR's alone: a shortlist for a post is not shared with units.
+"""
+
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+
+from .. import roles
+from ..models import Cadre
+from ..selectors import cadres_visible_to, user_roles, user_scope
+
+
+def is_hr(user) -> bool:
+    return user.is_authenticated and (user.is_superuser or roles.HR in user_roles(user))
+
+
+def can_view_reports(user) -> bool:
+    if is_hr(user):
+        return True
+    return (
+        roles.UNIT_ADMIN in user_roles(user) and user_scope(user=user).unit is not None
+    )
+
+
+def report_cadres(*, user) -> QuerySet[Cadre]:
+    """The cadres a report or profile page may show to this user."""
+    if is_hr(user):
+        return Cadre.objects.all()
+    if can_view_reports(user):
+        return cadres_visible_to(user=user)
+    return Cadre.objects.none()
+
+
+def reports_required(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not can_view_reports(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def hr_required(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not is_hr(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper

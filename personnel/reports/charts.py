@@ -1,0 +1,68 @@
+"""Charts for PDFs: matplotlib SVG with a CJK font, text drawn as paths so
+the PDF needs no font for them (ECharts draws the same charts on screen)."""
+
+import io
+import math
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+from matplotlib import pyplot as plt  # noqa: E402
+
+plt.rcParams.update(
+    {
+        "svg.fonttype": "path",
+        "font.family": ["Noto Sans CJK SC", "WenQuanYi Micro Hei", "sans-serif"],
+        "axes.unicode_minus": False,
+    }
+)
+
+
+def _svg(figure) -> str:
+    out = io.StringIO()
+    figure.savefig(out, format="svg", bbox_inches="tight")
+    plt.close(figure)
+    text = out.getvalue()
+    return text[text.index("<svg") :]
+
+
+def radar_svg(*, labels: list[str], series: list[tuple[str, list]]) -> str:
+    """A radar chart (0-100) of one or more series over the same labels."""
+    count = max(len(labels), 3)
+    angles = [2 * math.pi * i / count for i in range(count)]
+    figure = plt.figure(figsize=(4.2, 3.6))
+    axes = figure.add_subplot(polar=True)
+    axes.set_ylim(0, 100)
+    axes.set_xticks(angles[: len(labels)])
+    axes.set_xticklabels(labels, fontsize=8)
+    axes.tick_params(axis="y", labelsize=6)
+    for name, values in series:
+        points = [(v or 0) for v in values] + [0] * (count - len(values))
+        axes.plot(angles + angles[:1], points + points[:1], linewidth=1.5, label=name)
+        axes.fill(angles + angles[:1], points + points[:1], alpha=0.15)
+    axes.legend(loc="upper right", bbox_to_anchor=(1.35, 1.1), fontsize=7)
+    return _svg(figure)
+
+
+def bar_svg(*, categories: list, series: list[tuple[str, list]], stacked=True) -> str:
+    figure, axes = plt.subplots(figsize=(6, 2.8))
+    bottom = [0.0] * len(categories)
+    labels = [str(c) for c in categories]
+    width = 0.8 if stacked else 0.8 / max(len(series), 1)
+    for index, (name, values) in enumerate(series):
+        values = [float(v or 0) for v in values]
+        if stacked:
+            axes.bar(labels, values, bottom=bottom, label=name)
+            bottom = [b + v for b, v in zip(bottom, values, strict=True)]
+        else:
+            xs = [i + index * width for i in range(len(labels))]
+            axes.bar(xs, values, width=width, label=name)
+    if not stacked:
+        axes.set_xticks([i + width * (len(series) - 1) / 2 for i in range(len(labels))])
+        axes.set_xticklabels(labels)
+    axes.tick_params(axis="x", labelsize=7, rotation=30)
+    axes.tick_params(axis="y", labelsize=7)
+    axes.legend(fontsize=7)
+    axes.spines[["top", "right"]].set_visible(False)
+    return _svg(figure)
