@@ -5,7 +5,7 @@ import datetime as dt
 import django_filters
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -88,6 +88,14 @@ class ScopedCadreMixin:
     def get_base_object_queryset(self):
         return self.get_base_queryset()
 
+    def get_object(self, *args, **kwargs):
+        # Some generic views look the object up on the model directly;
+        # check the scope here so no view can bypass it.
+        obj = super().get_object(*args, **kwargs)
+        if not self.get_base_queryset().filter(pk=obj.pk).exists():
+            raise Http404
+        return obj
+
 
 class CadreIndexView(ScopedCadreMixin, generic.IndexView):
     def get_base_queryset(self):
@@ -166,6 +174,8 @@ class ScopedUnitMixin:
 
     def get_base_object_queryset(self):
         return self.get_base_queryset()
+
+    get_object = ScopedCadreMixin.get_object
 
 
 class UnitIndexView(ScopedUnitMixin, generic.IndexView):

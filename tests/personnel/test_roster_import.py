@@ -10,8 +10,20 @@ from personnel.models import Cadre
 from personnel.roster import RosterFileError
 from personnel.services import roster_export, roster_import, roster_template
 
-HEADERS = ["工号", "姓名", "身份证号", "性别", "出生日期", "学历", "职级", "职务",
-           "单位", "队伍", "入职日期", "电话"]
+HEADERS = [
+    "工号",
+    "姓名",
+    "身份证号",
+    "性别",
+    "出生日期",
+    "学历",
+    "职级",
+    "职务",
+    "单位",
+    "队伍",
+    "入职日期",
+    "电话",
+]
 
 
 def _row(n, unit="兰州市生态环境局"):
@@ -19,7 +31,9 @@ def _row(n, unit="兰州市生态环境局"):
     return {
         "工号": f"LZ{n:04d}",
         "姓名": f"测试{n}",
-        "身份证号": id_number_make(region="620102", birth_date=birth, sequence=n * 2 + 1),
+        "身份证号": id_number_make(
+            region="620102", birth_date=birth, sequence=n * 2 + 1
+        ),
         "性别": "男",
         "出生日期": birth.isoformat(),
         "学历": "大学本科",
@@ -43,9 +57,7 @@ def fifty_rows(province):
     return [_row(n) for n in range(1, 51)]
 
 
-def test_three_bad_rows_among_fifty_are_reported_and_nothing_is_written(
-    fifty_rows, hr
-):
+def test_three_bad_rows_among_fifty_are_reported_and_nothing_is_written(fifty_rows, hr):
     rows = [dict(r) for r in fifty_rows]
     rows[4]["单位"] = "火星市生态环境局"  # spreadsheet row 6
     rows[19]["工号"] = rows[18]["工号"]  # row 21 duplicates row 20
@@ -73,7 +85,9 @@ def test_good_file_imports_all_fifty_then_reimport_updates(fifty_rows, hr):
     cadre = Cadre.objects.get(employee_no="LZ0007")
     assert cadre.unit.name == "兰州市生态环境局"
     assert sorted(cadre.teams.values_list("code", flat=True)) == [
-        "emergency", "enforcement"]
+        "emergency",
+        "enforcement",
+    ]
     assert cadre.rank == "level1_principal"
     assert cadre.user.username == "LZ0007"
     assert not cadre.user.has_usable_password()
@@ -88,9 +102,20 @@ def test_good_file_imports_all_fifty_then_reimport_updates(fifty_rows, hr):
 def test_csv_in_gb18030_with_english_headers(province, hr):
     row = _row(3)
     frame = pd.DataFrame([row], columns=HEADERS)
-    frame.columns = ["Staff number", "Name", "ID number", "Gender", "Birth date",
-                     "Education", "Rank", "Position", "Unit", "Teams", "Date joined",
-                     "Phone"]
+    frame.columns = [
+        "Staff number",
+        "Name",
+        "ID number",
+        "Gender",
+        "Birth date",
+        "Education",
+        "Rank",
+        "Position",
+        "Unit",
+        "Teams",
+        "Date joined",
+        "Phone",
+    ]
     content = frame.to_csv(index=False).encode("gb18030")
     result = roster_import(content=content, filename="r.csv", user=hr.user)
     assert result.created == 1
@@ -129,8 +154,9 @@ def test_missing_columns_and_wrong_format_are_file_errors(province, hr):
 def test_export_has_import_columns_and_masks_id_numbers(fifty_rows, hr, unit_admin):
     roster_import(content=_xlsx(fifty_rows), filename="r.xlsx", user=hr.user)
     cadres = Cadre.objects.filter(employee_no__startswith="LZ")
-    frame = pd.read_excel(io.BytesIO(roster_export(cadres=cadres, user=unit_admin.user)),
-                          dtype=str)
+    frame = pd.read_excel(
+        io.BytesIO(roster_export(cadres=cadres, user=unit_admin.user)), dtype=str
+    )
     assert list(frame.columns) == HEADERS
     assert len(frame) == 50
     assert frame["身份证号"].str.contains(r"\*{10}").all()
