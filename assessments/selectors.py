@@ -2,6 +2,7 @@
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
@@ -10,7 +11,7 @@ from django.utils import timezone
 from personnel import api as personnel_api
 
 from .choices import AnswerRelease, AttemptStatus, ScoreRelease
-from .models import Accommodation, AnswerStep, Attempt, Exam, PaperItem
+from .models import Accommodation, AnswerStep, Attempt, Exam, PaperItem, Result
 
 
 def save_grace() -> dt.timedelta:
@@ -135,3 +136,174 @@ def marking_queue(*, exam_id: int | None = None) -> QuerySet[PaperItem]:
     if exam_id:
         items = items.filter(attempt__exam_id=exam_id)
     return items.order_by("attempt__exam_id", "question_id", "attempt_id")
+
+
+# --- Candidate pages ------------------------------------------------------------
+
+
+def remaining_seconds(*, attempt: Attempt, now: dt.datetime) -> int:
+    if not attempt.is_open:
+        return 0
+    return max(0, int((attempt.deadline - now).total_seconds()))
+
+
+def my_exam_rows(*, cadre, now: dt.datetime) -> list[dict]:
+    """Every exam the cadre may sit, with their attempts and what to do next."""
+    exams = list(exams_for_cadre(cadre=cadre))
+    attempts: dict[int, list[Attempt]] = {}
+    for attempt in Attempt.objects.filter(cadre=cadre, exam__in=exams).select_related(
+        "result", "exam"
+    ):
+        attempts.setdefault(attempt.exam_id, []).append(attempt)
+    accommodations = {
+        a.exam_id: a for a in Accommodation.objects.filter(cadre=cadre, exam__in=exams)
+    }
+    rows = []
+    for exam in exams:
+        accommodation = accommodations.get(exam.pk)
+        closes_at = (accommodation and accommodation.closes_at) or exam.closes_at
+        opens_at = (accommodation and accommodation.opens_at) or exam.opens_at
+        mine = sorted(attempts.get(exam.pk, []), key=lambda a: a.number)
+        state = (
+            "upcoming" if now < opens_at else "open" if now < closes_at else "closed"
+        )
+        rows.append(
+            {
+                "exam": exam,
+                "opens_at": opens_at,
+                "closes_at": closes_at,
+                "state": state,
+                "attempts": [
+                    {"attempt": a, "score_visible": score_visible(attempt=a, now=now)}
+                    for a in mine
+                ],
+                "open_attempt": next((a for a in mine if a.is_open), None),
+            }
+        )
+    return rows
+
+
+def exam_overview(*, exam: Exam, cadre, now: dt.datetime) -> dict:
+    window = exam_window_for(exam=exam, cadre=cadre)
+    mine = list(attempts_of(exam=exam, cadre=cadre).order_by("number"))
+    open_attempt = next((a for a in mine if a.is_open), None)
+    can_start = window.is_open(now) and (
+        open_attempt or len(mine) < exam.attempts_allowed
+    )
+    time_limit = exam.time_limit_minutes
+    if time_limit and window.extra_minutes:
+        time_limit += window.extra_minutes
+    return {
+        "exam": exam,
+        "window": window,
+        "attempts": mine,
+        "open_attempt": open_attempt,
+        "can_start": bool(can_start),
+        "time_limit": time_limit,
+        "now": now,
+    }
+
+
+def _items_with_answers(attempt: Attempt):
+    items = list(attempt.items.order_by("position"))
+    latest = latest_responses(attempt=attempt)
+    return items, latest
+
+
+def paper_context(*, attempt: Attempt, now: dt.datetime) -> dict:
+    from .grading import snapshot_public
+
+    items, latest = _items_with_answers(attempt)
+    questions = []
+    for item in items:
+        seq, response = latest.get(item.pk, (0, None))
+        public = snapshot_public(item.snapshot)
+        questions.append(
+            {
+                "item": item,
+                "public": public,
+                "response": response,
+                "seq": seq,
+                "chosen": response if isinstance(response, list) else [response],
+            }
+        )
+    return {
+        "attempt": attempt,
+        "exam": attempt.exam,
+        "questions": questions,
+        "remaining_seconds": remaining_seconds(attempt=attempt, now=now),
+        "answered_count": sum(1 for q in questions if q["response"] is not None),
+    }
+
+
+def attempt_state(*, attempt: Attempt, now: dt.datetime) -> dict:
+    """JSON for resuming: saved answers and the server's remaining seconds."""
+    items = attempt.items.order_by("position").values_list(
+        "pk", "question_id", "position"
+    )
+    latest = latest_responses(attempt=attempt)
+    answers = []
+    for item_id, question_id, position in items:
+        seq, response = latest.get(item_id, (0, None))
+        answers.append(
+            {
+                "item": item_id,
+                "question": question_id,
+                "position": position,
+                "response": response,
+                "seq": seq,
+            }
+        )
+    return {
+        "attempt": attempt.pk,
+        "status": attempt.status,
+        "deadline": attempt.deadline.isoformat(),
+        "server_time": now.isoformat(),
+        "remaining_seconds": remaining_seconds(attempt=attempt, now=now),
+        "answers": answers,
+    }
+
+
+def result_context(*, attempt: Attempt, now: dt.datetime) -> dict:
+    result = Result.objects.filter(attempt=attempt).first()
+    show_score = score_visible(attempt=attempt, now=now)
+    show_answers = answers_visible(attempt=attempt, now=now)
+    rows = []
+    if show_answers:
+        for item in attempt.items.order_by("position"):
+            rows.append(_review_row(item))
+    reviews = list(attempt.reviews.order_by("requested_at"))
+    can_review = (
+        show_score
+        and attempt.exam.review_days > 0
+        and result is not None
+        and result.finalised_at is not None
+        and now <= result.finalised_at + dt.timedelta(days=attempt.exam.review_days)
+        and not any(r.status == "open" for r in reviews)
+    )
+    return {
+        "attempt": attempt,
+        "exam": attempt.exam,
+        "result": result if show_score else None,
+        "show_answers": show_answers,
+        "rows": rows,
+        "reviews": reviews,
+        "can_review": can_review,
+    }
+
+
+def _review_row(item: PaperItem) -> dict:
+    snapshot = item.snapshot
+    chosen = item.response if isinstance(item.response, list) else [item.response]
+    return {
+        "item": item,
+        "snapshot": snapshot,
+        "choices": [
+            {
+                "text": c["text"],
+                "correct": Decimal(c["fraction"]) > 0,
+                "chosen": c["id"] in chosen,
+            }
+            for c in snapshot["choices"]
+        ],
+    }

@@ -257,7 +257,7 @@ def answer_save(
     items = (
         items.filter(pk=item_id) if item_id else items.filter(question_id=question_id)
     )
-    own_cadre = Cadre.objects.filter(user_id=user_id).values("pk")[:1]
+    own_cadre = Cadre.objects.filter(user_id=user_id).order_by().values("pk")[:1]
     with transaction.atomic():
         # Plain conditions on the attempt row only (no join), so PostgreSQL
         # re-checks them after waiting for a submit's row lock.
@@ -273,22 +273,17 @@ def answer_save(
 
 
 def _step_append(*, items, seq: int, response, now: dt.datetime) -> AnswerStep:
-    item = items.only("pk", "attempt_id", "snapshot").first()
+    item = items.only("pk", "attempt_id", "snapshot").order_by().first()
     if item is None:
         raise AttemptNotFound(_("That question is not on your paper."))
     cleaned = grading.response_clean(item.snapshot, response)
-    try:
-        with transaction.atomic():
-            return AnswerStep.objects.create(
-                attempt_id=item.attempt_id,
-                item=item,
-                seq=seq,
-                response=cleaned,
-                saved_at=now,
-            )
-    except IntegrityError:
-        # The same save sent twice (a retry): it is already stored.
-        return AnswerStep.objects.get(item=item, seq=seq)
+    step = AnswerStep(
+        attempt_id=item.attempt_id, item=item, seq=seq, response=cleaned, saved_at=now
+    )
+    # A retry of the same save (same item and seq) is already stored: the
+    # conflict is ignored, so no savepoint is needed on the hot path.
+    AnswerStep.objects.bulk_create([step], ignore_conflicts=True)
+    return step
 
 
 # --- Submit, close, grade ------------------------------------------------------

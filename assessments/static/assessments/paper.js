@@ -1,0 +1,224 @@
+// The exam paper: saves every answer on the server as it changes (debounced),
+// shows saved/unsaved state, a countdown that follows the server's deadline,
+// a navigator with answered/flagged questions, and a confirmed submit.
+(() => {
+  "use strict";
+  const root = document.getElementById("paper");
+  if (!root) return;
+  const t = window.gettext || ((s) => s);
+  const fmt = window.interpolate
+    || ((text, values) => text.replace(/%\((\w+)\)s/g, (_m, key) => values[key]));
+  const answerUrl = root.dataset.answerUrl;
+  const stateUrl = root.dataset.stateUrl;
+  const form = document.getElementById("submit-form");
+  const csrf = form.querySelector("[name=csrfmiddlewaretoken]").value;
+  const statusEl = document.getElementById("save-status");
+  const countdownEl = document.getElementById("countdown");
+  const dialog = document.getElementById("submit-dialog");
+  const questions = Array.from(root.querySelectorAll("fieldset.question"));
+  const flagKey = `exam-flags-${root.dataset.attempt}`;
+  const pending = new Map(); // question id -> debounce timer
+  const inflight = new Map(); // question id -> number of saves on the wire
+  let lastSeq = Math.max(0, ...questions.map((q) => Number(q.dataset.seq) || 0));
+  let closed = false;
+  let submitting = false;
+
+  const nextSeq = () => {
+    // Monotonic per page, and later than anything saved before (from any tab).
+    lastSeq = Math.max(lastSeq + 1, Date.now());
+    return lastSeq;
+  };
+
+  function readResponse(fieldset) {
+    const qtype = fieldset.dataset.qtype;
+    const inputs = Array.from(fieldset.querySelectorAll("input, textarea"));
+    if (qtype === "single_choice") {
+      const on = inputs.find((i) => i.checked);
+      return on ? Number(on.value) : null;
+    }
+    if (qtype === "multiple_choice") {
+      return inputs.filter((i) => i.checked).map((i) => Number(i.value));
+    }
+    if (qtype === "true_false") {
+      const on = inputs.find((i) => i.checked);
+      return on ? on.value === "true" : null;
+    }
+    const value = inputs[0].value;
+    return value === "" ? null : value;
+  }
+
+  function isAnswered(response) {
+    return !(response === null || (Array.isArray(response) && response.length === 0));
+  }
+
+  function showStatus(kind, text) {
+    statusEl.className = `save-status ${kind}`;
+    statusEl.textContent = text;
+  }
+
+  function refreshStatus() {
+    const busy = pending.size + Array.from(inflight.values()).reduce((a, b) => a + b, 0);
+    if (busy === 0 && !statusEl.classList.contains("error")) {
+      const time = new Date().toLocaleTimeString();
+      showStatus("saved", t("All answers saved") + ` (${time})`);
+    }
+  }
+
+  function setClosed(message) {
+    closed = true;
+    showStatus("error", message);
+    questions.forEach((q) => q.querySelectorAll("input, textarea").forEach((i) => { i.disabled = true; }));
+    window.setTimeout(() => { window.location.href = window.location.pathname.replace(/\/$/, "") + "/result/"; }, 2500);
+  }
+
+  async function send(fieldset, seq, attempt = 0) {
+    const qid = Number(fieldset.dataset.question);
+    const body = JSON.stringify({ question: qid, response: readResponseAt(fieldset, seq), seq });
+    inflight.set(qid, (inflight.get(qid) || 0) + 1);
+    try {
+      const response = await fetch(answerUrl, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRFToken": csrf, Accept: "application/json" },
+        body,
+      });
+      const data = await response.json().catch(() => ({}));
+      if (response.status === 409) return setClosed(data.error || t("Answers can no longer be saved."));
+      if (!response.ok) {
+        showStatus("error", data.error || t("This answer could not be saved."));
+        return;
+      }
+      fieldset.dataset.seq = String(data.seq);
+    } catch (_error) {
+      // Network trouble: keep the change and retry the same save (idempotent).
+      showStatus("unsaved", t("Not saved yet - retrying…"));
+      const delay = Math.min(10000, 1000 * 2 ** attempt);
+      await new Promise((resolve) => { window.setTimeout(resolve, delay); });
+      if (!closed) await send(fieldset, seq, attempt + 1);
+    } finally {
+      inflight.set(qid, inflight.get(qid) - 1);
+      if (inflight.get(qid) === 0) inflight.delete(qid);
+      if (!closed) refreshStatus();
+    }
+  }
+
+  // The value is read when the save is queued, so a retry sends what that
+  // seq meant even if the candidate has typed more since (a newer seq follows).
+  const queuedValues = new Map();
+  function readResponseAt(fieldset, seq) {
+    return queuedValues.has(seq) ? queuedValues.get(seq) : readResponse(fieldset);
+  }
+
+  function flushOne(fieldset) {
+    const qid = Number(fieldset.dataset.question);
+    window.clearTimeout(pending.get(qid));
+    pending.delete(qid);
+    const seq = nextSeq();
+    queuedValues.set(seq, readResponse(fieldset));
+    return send(fieldset, seq);
+  }
+
+  function onChange(fieldset, delay) {
+    if (closed) return;
+    const qid = Number(fieldset.dataset.question);
+    const nav = root.querySelector(`[data-nav="${qid}"]`);
+    if (nav) nav.classList.toggle("answered", isAnswered(readResponse(fieldset)));
+    showStatus("unsaved", t("Unsaved changes"));
+    window.clearTimeout(pending.get(qid));
+    pending.set(qid, window.setTimeout(() => { flushOne(fieldset); }, delay));
+  }
+
+  questions.forEach((fieldset) => {
+    fieldset.addEventListener("change", () => onChange(fieldset, 150));
+    fieldset.addEventListener("input", (event) => {
+      if (event.target.matches("textarea, input[type=text]")) onChange(fieldset, 800);
+    });
+  });
+
+  async function flushAll() {
+    const waits = questions
+      .filter((q) => pending.has(Number(q.dataset.question)))
+      .map((q) => flushOne(q));
+    await Promise.all(waits);
+    while (inflight.size > 0) {
+      await new Promise((resolve) => { window.setTimeout(resolve, 100); });
+    }
+  }
+
+  // Flags are a private reading aid: kept in this browser only.
+  const flags = new Set(JSON.parse(window.localStorage.getItem(flagKey) || "[]"));
+  function showFlags() {
+    root.querySelectorAll("[data-nav]").forEach((nav) => {
+      nav.classList.toggle("flagged", flags.has(Number(nav.dataset.nav)));
+    });
+    questions.forEach((q) => q.classList.toggle("flagged", flags.has(Number(q.dataset.question))));
+  }
+  root.querySelectorAll("[data-flag]").forEach((button) => {
+    button.addEventListener("click", () => {
+      const qid = Number(button.dataset.flag);
+      if (flags.has(qid)) flags.delete(qid); else flags.add(qid);
+      window.localStorage.setItem(flagKey, JSON.stringify(Array.from(flags)));
+      showFlags();
+    });
+  });
+  showFlags();
+
+  // Countdown from the server's remaining seconds, measured with the
+  // monotonic clock so that changing the computer's clock changes nothing.
+  let endAt = performance.now() + Number(root.dataset.remaining) * 1000;
+  function tick() {
+    const left = Math.max(0, Math.ceil((endAt - performance.now()) / 1000));
+    const h = Math.floor(left / 3600);
+    const m = Math.floor((left % 3600) / 60);
+    const s = left % 60;
+    const pad = (n) => String(n).padStart(2, "0");
+    countdownEl.textContent = (h ? `${h}:` : "") + `${pad(m)}:${pad(s)}`;
+    countdownEl.classList.toggle("urgent", left <= 300);
+    if (left === 0 && !submitting && !closed) autoSubmit();
+  }
+  async function resync() {
+    try {
+      const response = await fetch(stateUrl, { credentials: "same-origin", headers: { Accept: "application/json" } });
+      const data = await response.json();
+      if (data.status !== "in_progress") return setClosed(t("Time is up: your saved answers have been submitted."));
+      endAt = performance.now() + data.remaining_seconds * 1000;
+    } catch (_error) { /* the next resync will try again */ }
+  }
+  async function autoSubmit() {
+    submitting = true;
+    showStatus("saving", t("Time is up: submitting your answers…"));
+    await flushAll();
+    form.submit();
+  }
+  tick();
+  window.setInterval(tick, 1000);
+  window.setInterval(resync, 30000);
+  document.addEventListener("visibilitychange", () => { if (!document.hidden) resync(); });
+
+  // Submit with confirmation, after every pending save has reached the server.
+  document.getElementById("submit-open").addEventListener("click", () => {
+    const answered = questions.filter((q) => isAnswered(readResponse(q))).length;
+    document.getElementById("submit-summary").textContent = fmt(
+      t("You have answered %(answered)s of %(total)s questions; %(flagged)s flagged."),
+      { answered, total: questions.length, flagged: flags.size }, true,
+    );
+    dialog.showModal();
+  });
+  document.getElementById("submit-cancel").addEventListener("click", () => dialog.close());
+  form.addEventListener("submit", async (event) => {
+    if (submitting) return;
+    event.preventDefault();
+    submitting = true;
+    document.getElementById("submit-confirm").disabled = true;
+    showStatus("saving", t("Saving your last answers…"));
+    await flushAll();
+    form.submit();
+  });
+
+  window.addEventListener("beforeunload", (event) => {
+    if (!submitting && (pending.size || inflight.size)) {
+      event.preventDefault();
+      event.returnValue = "";
+    }
+  });
+})();

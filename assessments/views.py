@@ -1,0 +1,181 @@
+"""Candidate pages and the JSON endpoints the paper page uses.
+
+Contract (kept stable for the load benchmark, see docs/assessments.md):
+POST /exams/<exam_id>/start/                 -> 302 /exams/attempts/<id>/
+POST /exams/attempts/<id>/answers/ (JSON)    -> 200 {"saved": true, ...} | 409
+GET  /exams/attempts/<id>/state/             -> saved answers, remaining_seconds
+POST /exams/attempts/<id>/submit/            -> idempotent
+"""
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from personnel.api import cadre_for_user
+
+from . import selectors, services
+from .errors import AssessmentError, AttemptClosed, AttemptNotFound
+from .grading import ResponseInvalid
+from .models import Attempt, Exam
+
+
+def _cadre_or_404(request):
+    cadre = cadre_for_user(user=request.user)
+    if cadre is None:
+        raise Http404(_("Your account has no cadre profile."))
+    return cadre
+
+
+def _own_attempt(request, attempt_id: int) -> Attempt:
+    attempt = selectors.attempt_for_user(attempt_id=attempt_id, user=request.user)
+    if attempt is None:
+        raise Http404(_("No such attempt."))
+    return attempt
+
+
+def _close_if_expired(attempt: Attempt) -> Attempt:
+    """On-access closing: the deadline closes an attempt even with no browser."""
+    now = timezone.now()
+    if attempt.is_open and now > attempt.deadline + selectors.save_grace():
+        services.attempt_close(attempt_id=attempt.pk, now=now)
+        attempt.refresh_from_db()
+    return attempt
+
+
+@login_required
+@require_GET
+def my_exams(request):
+    cadre = _cadre_or_404(request)
+    now = timezone.now()
+    rows = selectors.my_exam_rows(cadre=cadre, now=now)
+    return render(request, "assessments/my_exams.html", {"rows": rows, "now": now})
+
+
+@login_required
+@require_GET
+def exam_detail(request, exam_id: int):
+    cadre = _cadre_or_404(request)
+    exam = get_object_or_404(selectors.exams_for_cadre(cadre=cadre), pk=exam_id)
+    context = selectors.exam_overview(exam=exam, cadre=cadre, now=timezone.now())
+    return render(request, "assessments/exam_detail.html", context)
+
+
+@login_required
+@require_POST
+def exam_start(request, exam_id: int):
+    cadre = _cadre_or_404(request)
+    exam = get_object_or_404(Exam, pk=exam_id)
+    try:
+        attempt = services.attempt_start(exam=exam, cadre=cadre)
+    except AssessmentError as exc:
+        messages.error(request, str(exc))
+        return redirect("assessments:exam_detail", exam_id=exam.pk)
+    return redirect("assessments:attempt_paper", attempt_id=attempt.pk)
+
+
+@login_required
+@require_GET
+def attempt_paper(request, attempt_id: int):
+    attempt = _close_if_expired(_own_attempt(request, attempt_id))
+    if not attempt.is_open:
+        return redirect("assessments:attempt_result", attempt_id=attempt.pk)
+    context = selectors.paper_context(attempt=attempt, now=timezone.now())
+    return render(request, "assessments/paper.html", context)
+
+
+def _json_error(message: str, status: int) -> JsonResponse:
+    return JsonResponse({"saved": False, "error": message}, status=status)
+
+
+def _parse_save(body: bytes):
+    data = json.loads(body)
+    if not isinstance(data, dict):
+        raise ValueError
+    seq = data.get("seq")
+    if isinstance(seq, bool) or not isinstance(seq, int) or seq < 0:
+        raise ValueError
+    question, item = data.get("question"), data.get("item")
+    if not isinstance(question or item, int) or isinstance(question or item, bool):
+        raise ValueError
+    return data
+
+
+@login_required
+@require_POST
+def attempt_answer(request, attempt_id: int):
+    try:
+        data = _parse_save(request.body)
+    except ValueError:
+        return _json_error(
+            _('Send JSON: {"question": id, "response": value, "seq": number}.'), 400
+        )
+    try:
+        step = services.answer_save(
+            attempt_id=attempt_id,
+            user_id=request.user.pk,
+            question_id=data.get("question"),
+            item_id=data.get("item"),
+            response=data.get("response"),
+            seq=data["seq"],
+        )
+    except AttemptClosed as exc:
+        return _json_error(str(exc), 409)
+    except AttemptNotFound as exc:
+        return _json_error(str(exc), 404)
+    except ResponseInvalid as exc:
+        return _json_error(str(exc), 400)
+    return JsonResponse(
+        {"saved": True, "seq": step.seq, "saved_at": step.saved_at.isoformat()}
+    )
+
+
+@login_required
+@require_GET
+def attempt_state(request, attempt_id: int):
+    attempt = _close_if_expired(_own_attempt(request, attempt_id))
+    return JsonResponse(selectors.attempt_state(attempt=attempt, now=timezone.now()))
+
+
+@login_required
+@require_POST
+def attempt_submit(request, attempt_id: int):
+    attempt = _own_attempt(request, attempt_id)
+    attempt = services.attempt_submit(attempt_id=attempt.pk, user_id=request.user.pk)
+    result_url = reverse("assessments:attempt_result", args=[attempt.pk])
+    if "application/json" in request.headers.get("Accept", ""):
+        return JsonResponse(
+            {"submitted": True, "status": attempt.status, "result_url": result_url}
+        )
+    return redirect(result_url)
+
+
+@login_required
+@require_GET
+def attempt_result(request, attempt_id: int):
+    attempt = _close_if_expired(_own_attempt(request, attempt_id))
+    if attempt.is_open:
+        return redirect("assessments:attempt_paper", attempt_id=attempt.pk)
+    context = selectors.result_context(attempt=attempt, now=timezone.now())
+    return render(request, "assessments/result.html", context)
+
+
+@login_required
+@require_POST
+def review_request(request, attempt_id: int):
+    attempt = _own_attempt(request, attempt_id)
+    try:
+        services.review_request(
+            attempt=attempt, user=request.user, reason=request.POST.get("reason", "")
+        )
+    except AssessmentError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Your request for a review has been sent."))
+    return redirect("assessments:attempt_result", attempt_id=attempt.pk)

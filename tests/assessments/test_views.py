@@ -1,0 +1,183 @@
+import datetime as dt
+import json
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from assessments.models import Attempt
+from tests.personnel.factories import CadreFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def post_json(client, url, data):
+    return client.post(url, json.dumps(data), content_type="application/json")
+
+
+@pytest.fixture
+def started(client_for, learner, exam):
+    client = client_for(learner)
+    response = client.post(reverse("assessments:exam_start", args=[exam.pk]))
+    attempt = Attempt.objects.get(exam=exam, cadre=learner)
+    assert response.status_code == 302
+    assert response["Location"] == f"/exams/attempts/{attempt.pk}/"
+    return client, attempt
+
+
+def test_my_exams_and_start_page(client_for, learner, exam):
+    client = client_for(learner)
+    page = client.get(reverse("assessments:my_exams"), HTTP_ACCEPT_LANGUAGE="en")
+    assert exam.title in page.content.decode()
+    detail = client.get(reverse("assessments:exam_detail", args=[exam.pk]))
+    assert detail.status_code == 200 and b"start-exam" in detail.content
+
+
+def test_paper_never_shows_the_key(started, five_questions):
+    client, attempt = started
+    html = client.get(f"/exams/attempts/{attempt.pk}/").content.decode()
+    assert five_questions["single"].stem in html
+    assert "六五" not in html  # accepted fill-in answer
+    assert "参考答案" not in html  # short-answer reference
+    state = client.get(f"/exams/attempts/{attempt.pk}/state/").json()
+    assert "fraction" not in json.dumps(state)
+
+
+def test_save_state_resume_and_submit(started, five_questions):
+    client, attempt = started
+    url = f"/exams/attempts/{attempt.pk}/answers/"
+    tf = five_questions["tf"]
+    response = post_json(client, url, {"question": tf.pk, "response": True, "seq": 4})
+    assert response.status_code == 200
+    assert response.json()["saved"] is True and response.json()["seq"] == 4
+    multi = five_questions["multiple"]
+    ids = list(multi.choices.values_list("pk", flat=True))
+    post_json(client, url, {"question": multi.pk, "response": ids[:2], "seq": 5})
+    state = client.get(f"/exams/attempts/{attempt.pk}/state/").json()
+    answers = {a["question"]: a for a in state["answers"]}
+    assert answers[tf.pk]["response"] is True and answers[tf.pk]["seq"] == 4
+    assert answers[multi.pk]["response"] == sorted(ids[:2])
+    assert 0 < state["remaining_seconds"] <= 30 * 60
+    # Resume: starting again returns the same attempt; the paper shows answers.
+    again = client.post(reverse("assessments:exam_start", args=[attempt.exam_id]))
+    assert again["Location"] == f"/exams/attempts/{attempt.pk}/"
+    html = client.get(f"/exams/attempts/{attempt.pk}/").content.decode()
+    assert f'name="q{tf.pk}" value="true" checked' in html
+    first = client.post(f"/exams/attempts/{attempt.pk}/submit/")
+    second = client.post(f"/exams/attempts/{attempt.pk}/submit/")
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == f"/exams/attempts/{attempt.pk}/result/"
+    late = post_json(client, url, {"question": tf.pk, "response": False, "seq": 9})
+    assert late.status_code == 409 and late.json()["saved"] is False
+
+
+def test_bad_saves_get_clear_errors(started, five_questions):
+    client, attempt = started
+    url = f"/exams/attempts/{attempt.pk}/answers/"
+    assert (
+        client.post(url, "not json", content_type="application/json").status_code == 400
+    )
+    bad = post_json(
+        client, url, {"question": five_questions["tf"].pk, "response": "yes", "seq": 1}
+    )
+    assert bad.status_code == 400
+    assert (
+        bad.json() == {"saved": False, "error": "请回答“对”或“错”。"}
+        or bad.json()["error"]
+    )
+    missing = post_json(client, url, {"question": 999999, "response": True, "seq": 1})
+    assert missing.status_code == 404
+
+
+def test_late_save_after_grace_is_refused_and_attempt_closed(started, five_questions):
+    client, attempt = started
+    Attempt.objects.filter(pk=attempt.pk).update(
+        deadline=timezone.now() - dt.timedelta(seconds=31)
+    )
+    response = client.post(
+        f"/exams/attempts/{attempt.pk}/answers/",
+        json.dumps({"question": five_questions["tf"].pk, "response": True, "seq": 1}),
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 409
+    assert "Time is up" in response.json()["error"]
+    attempt.refresh_from_db()
+    assert attempt.close_reason == "deadline"
+
+
+def test_paper_after_deadline_closes_on_access(started):
+    client, attempt = started
+    Attempt.objects.filter(pk=attempt.pk).update(
+        deadline=timezone.now() - dt.timedelta(minutes=5)
+    )
+    response = client.get(f"/exams/attempts/{attempt.pk}/")
+    assert response.status_code == 302 and response["Location"].endswith("/result/")
+    attempt.refresh_from_db()
+    assert not attempt.is_open
+
+
+def test_others_cannot_touch_an_attempt(started, client, province, five_questions):
+    _client, attempt = started
+    other = CadreFactory(unit=province["chengguan"], role="learner")
+    client.force_login(other.user)
+    base = f"/exams/attempts/{attempt.pk}/"
+    assert client.get(base).status_code == 404
+    assert client.get(base + "state/").status_code == 404
+    assert client.get(base + "result/").status_code == 404
+    assert client.post(base + "submit/").status_code == 404
+    response = post_json(
+        client,
+        base + "answers/",
+        {"question": five_questions["tf"].pk, "response": True, "seq": 1},
+    )
+    assert response.status_code == 404
+    assert not attempt.steps.exists()
+    attempt.refresh_from_db()
+    assert attempt.is_open
+
+
+def test_answer_save_costs_a_fixed_number_of_queries(
+    started, five_questions, django_assert_max_num_queries
+):
+    client, attempt = started
+    url = f"/exams/attempts/{attempt.pk}/answers/"
+    # session + user + UPDATE attempt + SELECT item + INSERT step, plus the
+    # SAVEPOINT/RELEASE pair that the test's own transaction turns BEGIN into.
+    with django_assert_max_num_queries(7):
+        response = post_json(
+            client,
+            url,
+            {"question": five_questions["tf"].pk, "response": True, "seq": 1},
+        )
+    assert response.status_code == 200
+
+
+def test_result_page_follows_review_policy(started, five_questions, trainer):
+    client, attempt = started
+    exam = attempt.exam
+    exam.score_release = "after_close"
+    exam.save()
+    exam.fixed_questions.filter(question=five_questions["short"]).delete()
+    attempt.items.filter(question=five_questions["short"]).delete()
+    client.post(f"/exams/attempts/{attempt.pk}/submit/")
+    page = client.get(
+        f"/exams/attempts/{attempt.pk}/result/", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert (
+        b'id="score"' not in page.content and b"after the exam closes" in page.content
+    )
+    exam.closes_at = timezone.now() - dt.timedelta(minutes=1)
+    exam.save()
+    page = client.get(
+        f"/exams/attempts/{attempt.pk}/result/", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    html = page.content.decode()
+    assert 'id="score">0.00</strong>' in html
+    assert "六五" in html  # answers shown once the exam has closed
+    response = client.post(
+        f"/exams/attempts/{attempt.pk}/review/", {"reason": "请复核"}
+    )
+    assert response.status_code == 302
+    assert attempt.reviews.get().grade_before == Decimal("0")

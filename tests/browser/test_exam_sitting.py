@@ -1,0 +1,75 @@
+"""Sit an exam in a real browser: answer, reload, find every answer in place,
+submit with confirmation, see the result."""
+
+import pytest
+
+from assessments.models import Attempt
+from tests.assessments.factories import (
+    BankFactory,
+    fill_blank,
+    fixed_exam,
+    multiple,
+    single,
+    true_false,
+)
+from tests.personnel.factories import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def exam_for_learner(transactional_db, learner):
+    bank = BankFactory(name="执法题库")
+    questions = [
+        single(
+            bank, right="《环境保护法》", wrong=("《森林法》", "《草原法》"), points=2
+        ),
+        multiple(bank, options=[("废水", 0.5), ("废气", 0.5), ("噪声", 0)], points=2),
+        true_false(bank, answer=True, points=2),
+        fill_blank(bank, accepted=["按日连续处罚"], points=2),
+    ]
+    exam = fixed_exam(questions, title="执法业务测试", pass_mark=4)
+    return exam, questions
+
+
+def test_sit_reload_and_submit(page, live_server, sign_in, learner, exam_for_learner):
+    exam, questions = exam_for_learner
+    sign_in(learner.user.username, PASSWORD)
+    page.goto(f"{live_server.url}/exams/{exam.pk}/")
+    page.click("#start-exam")
+    page.wait_for_url("**/exams/attempts/*/")
+    single_q, multi_q, tf_q, blank_q = questions
+
+    page.get_by_label("《环境保护法》").check()
+    page.get_by_label("废水").check()
+    page.get_by_label("废气").check()
+    page.check(f"input[name=q{tf_q.pk}][value=true]")
+    page.fill(f"input[name=q{blank_q.pk}]", "按日连续处罚")
+    status = page.locator("#save-status")
+    status.wait_for(state="visible")
+    page.wait_for_function(
+        "document.getElementById('save-status').classList.contains('saved')"
+        " && document.querySelectorAll('.nav-q.answered[data-nav]').length === 4",
+        timeout=10000,
+    )
+
+    page.reload()
+    assert page.get_by_label("《环境保护法》").is_checked()
+    assert (
+        page.get_by_label("废水").is_checked()
+        and page.get_by_label("废气").is_checked()
+    )
+    assert not page.get_by_label("噪声").is_checked()
+    assert page.is_checked(f"input[name=q{tf_q.pk}][value=true]")
+    assert page.input_value(f"input[name=q{blank_q.pk}]") == "按日连续处罚"
+    assert page.locator(".nav-q.answered[data-nav]").count() == 4
+    countdown = page.inner_text("#countdown")
+    assert countdown.startswith(("29:", "30:")), countdown
+
+    page.click("#submit-open")
+    assert page.locator("#submit-dialog").is_visible()
+    page.click("#submit-confirm")
+    page.wait_for_url("**/result/")
+    assert page.inner_text("#score") == "8.00"
+    attempt = Attempt.objects.get(exam=exam, cadre=learner)
+    assert attempt.status == "graded" and attempt.result.grade == 8
