@@ -2,7 +2,7 @@
 
 import re
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from ..models import Certificate
 from ..selectors import cadres_visible_to, user_scope
@@ -46,22 +46,38 @@ def name_mask(name: str) -> str:
     return name[0] + "*" * (len(name) - 2) + name[-1]
 
 
-def certificates_for_print(
-    *, user, unit=None, subject_type="", subject_query="", date_from=None, date_to=None
+def certificates_filtered(
+    *,
+    user,
+    unit=None,
+    subject_type="",
+    subject_query="",
+    date_from=None,
+    date_to=None,
+    status="",
 ) -> QuerySet[Certificate]:
-    """Valid certificates a user may print, filtered as on the batch form."""
-    certificates = certificates_visible_to(user=user).filter(status="valid")
+    """Certificates a user may see, filtered as on the admin list."""
+    certificates = certificates_visible_to(user=user)
+    if status:
+        certificates = certificates.filter(status=status)
     if unit is not None:
         certificates = certificates.filter(cadre__unit__path__startswith=unit.path)
     if subject_type:
         certificates = certificates.filter(subject_type=subject_type)
     if subject_query:
         query = subject_query.strip()
-        certificates = certificates.filter(subject_title__icontains=query) | (
-            certificates.filter(subject_id=query)
+        certificates = certificates.filter(
+            Q(subject_title__icontains=query) | Q(subject_id=query)
         )
     if date_from:
         certificates = certificates.filter(issued_on__gte=date_from)
     if date_to:
         certificates = certificates.filter(issued_on__lte=date_to)
-    return certificates.order_by("cadre__unit__path", "subject_title", "serial")
+    return certificates
+
+
+def certificates_for_print(**filters) -> QuerySet[Certificate]:
+    """Valid certificates in print order: by unit, subject, number."""
+    return certificates_filtered(status="valid", **filters).order_by(
+        "cadre__unit__path", "subject_title", "serial"
+    )
