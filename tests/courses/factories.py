@@ -39,13 +39,13 @@ def course(
     category="professional_skills",
     kind="online",
     teams=("enforcement",),
-    summary="案卷评查的要点与常见问题。",
+    summary=None,
     requires_exam=False,
     bodies=None,
 ) -> CoursePage:
     page = CoursePage(
         title=title,
-        summary=summary,
+        summary=summary or f"{title}的要点与常见问题。",
         category=category,
         kind=kind,
         trainer_name="王培训",

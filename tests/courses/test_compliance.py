@@ -84,8 +84,17 @@ def test_compliance_table_and_units_in_constant_queries(
         table = compliance_table(cadres=cadres, year=YEAR)
     rows = table.set_index("name")
     assert list(table.columns) == [
-        "cadre_id", "name", "employee_no", "unit_id", "unit_name", "rank",
-        "required_hours", "completed_hours", "online_hours", "online_required", "met",
+        "cadre_id",
+        "name",
+        "employee_no",
+        "unit_id",
+        "unit_name",
+        "rank",
+        "required_hours",
+        "completed_hours",
+        "online_hours",
+        "online_required",
+        "met",
     ]
     assert rows.loc["甲", "completed_hours"] == Decimal("90")
     assert bool(rows.loc["甲", "met"]) is True
