@@ -22,3 +22,4 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
 # tests/conftest.py::celery_worker), whatever broker the environment names.
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 AXES_ENABLED = True
+STATIC_ROOT = tempfile.mkdtemp(prefix="training-test-static-")

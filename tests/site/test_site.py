@@ -1,0 +1,142 @@
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from tests.personnel.factories import PASSWORD
+
+EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+
+
+@pytest.mark.django_db
+def test_home_page_is_chinese_by_default_and_english_on_request(client):
+    html = client.get("/").content.decode()
+    assert '<html lang="zh-hans">' in html
+    assert "五支队伍培训考核平台" in html and "登录" in html
+    html = client.get("/", **EN).content.decode()
+    assert '<html lang="en">' in html
+    assert "Five Teams Training &amp; Assessment Platform" in html
+    assert "Sign in" in html
+
+
+@pytest.mark.django_db
+def test_language_switcher_sets_english_for_the_session(client):
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    assert "Sign in" in client.get("/").content.decode()
+
+
+def test_header_shows_user_and_unit(client_for, learner):
+    html = client_for(learner).get("/").content.decode()
+    assert 'data-testid="current-user"' in html
+    assert "张学员" in html and "兰州市城关分局" in html
+
+
+@pytest.mark.django_db
+def test_404_page_is_the_portal_page(client):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "页面不存在" in response.content.decode()
+
+
+def test_403_page_is_the_portal_page(rf, learner):
+    from django.core.exceptions import PermissionDenied
+
+    from training_site.views import permission_denied
+
+    request = rf.get("/")
+    request.user = learner.user
+    response = permission_denied(request, PermissionDenied())
+    assert response.status_code == 403
+    assert "Access denied" in response.content.decode()
+
+
+def test_sign_in_and_sign_out(client, learner):
+    response = client.post(
+        reverse("login"), {"username": learner.user.username, "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    assert "张学员" in client.get("/").content.decode()
+    client.post(reverse("logout"))
+    assert "张学员" not in client.get("/").content.decode()
+
+
+def test_password_change(client_for, learner):
+    client = client_for(learner)
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": PASSWORD,
+            "new_password1": "Green-Hills-2027",
+            "new_password2": "Green-Hills-2027",
+        },
+    )
+    assert response.status_code == 302
+    learner.user.refresh_from_db()
+    assert learner.user.check_password("Green-Hills-2027")
+
+
+def test_lockout_is_per_username_and_address(client, learner, trainer):
+    login = reverse("login")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(login, {"username": learner.user.username, "password": "wrong"})
+    # The right password no longer works for that username from that address...
+    response = client.post(
+        login, {"username": learner.user.username, "password": PASSWORD}
+    )
+    assert response.status_code == 429
+    assert "暂时锁定" in response.content.decode()
+    # ...but another candidate behind the same address still signs in,
+    response = client.post(
+        login, {"username": trainer.user.username, "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    # and the same username from another address is not locked.
+    client.logout()
+    response = client.post(
+        login,
+        {"username": learner.user.username, "password": PASSWORD},
+        REMOTE_ADDR="10.9.8.7",
+    )
+    assert response.status_code == 302
+
+
+def test_check_deploy_is_clean_with_production_settings(tmp_path):
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "DJANGO_SETTINGS_MODULE": "training_site.settings.production",
+        "DJANGO_SECRET_KEY": "x" * 20 + "-production-secret-with-enough-entropy-9f8e7d",
+        "DJANGO_ALLOWED_HOSTS": "training.example.gov.cn",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
+        "CACHE_URL": "locmemcache://",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=settings.BASE_DIR,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_secrets(tmp_path):
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "DJANGO_SETTINGS_MODULE": "training_site.settings.production",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=settings.BASE_DIR,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
