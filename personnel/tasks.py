@@ -2,6 +2,8 @@
 
 from celery import shared_task
 
+from .reports.tasks import *  # noqa: F401,F403  (HR report jobs)
+
 
 @shared_task(acks_late=True)
 def certificate_pdfs_render_task(certificate_ids: list[int]) -> int:

@@ -9,8 +9,9 @@ Talent pools are HR's alone: a shortlist for a post is not shared with units.
 
 from functools import wraps
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.http import HttpResponseForbidden
+from django.utils.translation import gettext as _
 
 from .. import roles
 from ..models import Cadre
@@ -38,11 +39,17 @@ def report_cadres(*, user) -> QuerySet[Cadre]:
     return Cadre.objects.none()
 
 
+def _forbidden():
+    # A plain 403 rather than PermissionDenied: inside the admin, Wagtail
+    # turns PermissionDenied into a redirect to the dashboard.
+    return HttpResponseForbidden(_("You do not have access to HR reports."))
+
+
 def reports_required(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not can_view_reports(request.user):
-            raise PermissionDenied
+            return _forbidden()
         return view(request, *args, **kwargs)
 
     return wrapper
@@ -52,7 +59,7 @@ def hr_required(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not is_hr(request.user):
-            raise PermissionDenied
+            return _forbidden()
         return view(request, *args, **kwargs)
 
     return wrapper

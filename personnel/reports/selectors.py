@@ -1,0 +1,157 @@
+"""The three HR reports, computed for a set of cadres with aggregates.
+
+Training compliance comes from personnel.compliance (the one hours
+calculation); the team overview from competency selectors; the talent pool
+report from talent selectors. Each returns plain rows for the screen, the
+.xlsx and the PDF alike.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pandas as pd
+from django.db.models import Count, QuerySet
+from django.utils import timezone
+
+from ..competency import selectors as competency
+from ..compliance import compliance_by_unit, compliance_table
+from ..models import Cadre, Certificate, CompetencyFramework, Team
+
+AGE_BANDS = [(0, 29, "<30"), (30, 39, "30-39"), (40, 49, "40-49"), (50, 200, "≥50")]
+
+
+@dataclass
+class ComplianceReport:
+    year: int
+    units: list[dict]
+    behind: list[dict]
+    totals: dict
+
+
+def compliance_report(
+    *, cadres: QuerySet, year: int, depth: int | None
+) -> ComplianceReport:
+    """Per unit (rolled up to ``depth``): headcount, required and completed
+    hours, rate and number behind; plus everyone who is behind."""
+    units = compliance_by_unit(cadres=cadres, year=year, depth=depth)
+    table = compliance_table(cadres=cadres, year=year)
+    behind = table[~table["met"].astype(bool)]
+    unit_rows = [
+        {
+            "unit_name": row.unit_name,
+            "headcount": int(row.headcount),
+            "required_hours": float(row.required_hours),
+            "completed_hours": float(row.completed_hours),
+            "rate": round(float(row.rate) * 100, 1),
+            "behind": int(row.behind),
+        }
+        for row in units.itertuples()
+    ]
+    behind_rows = [
+        {
+            "name": row.name,
+            "employee_no": row.employee_no,
+            "unit_name": row.unit_name,
+            "required_hours": float(row.required_hours),
+            "completed_hours": float(row.completed_hours),
+            "missing_hours": float(row.required_hours - row.completed_hours),
+            "online_hours": float(row.online_hours),
+        }
+        for row in behind.itertuples()
+    ]
+    required = sum(r["required_hours"] for r in unit_rows)
+    completed = sum(r["completed_hours"] for r in unit_rows)
+    totals = {
+        "headcount": int(len(table)),
+        "required_hours": required,
+        "completed_hours": completed,
+        "rate": round(completed / required * 100, 1) if required else 100.0,
+        "behind": len(behind_rows),
+    }
+    return ComplianceReport(year, unit_rows, behind_rows, totals)
+
+
+@dataclass
+class TeamRow:
+    team: Team
+    headcount: int
+    ages: dict  # band label -> count
+    average_age: float | None
+    dimensions: list[tuple[str, float | None]]
+    certificates: int
+    holders: int
+
+
+@dataclass
+class TeamOverview:
+    ref_year: int
+    bands: list[str]
+    teams: list[TeamRow] = field(default_factory=list)
+
+
+def _age_band(age: int) -> str:
+    return next(label for low, high, label in AGE_BANDS if low <= age <= high)
+
+
+def _members(cadres: QuerySet, today: dt.date) -> pd.DataFrame:
+    links = Cadre.teams.through.objects.filter(
+        cadre__in=cadres.filter(is_active=True)
+    ).values("cadre_id", "team_id", "cadre__birth_date")
+    frame = pd.DataFrame(
+        list(links), columns=["cadre_id", "team_id", "cadre__birth_date"]
+    )
+    births = pd.to_datetime(frame["cadre__birth_date"])
+    before = (births.dt.month > today.month) | (
+        (births.dt.month == today.month) & (births.dt.day > today.day)
+    )
+    frame["age"] = today.year - births.dt.year - before.astype(int)
+    frame["band"] = frame["age"].map(_age_band)
+    return frame
+
+
+def team_overview(*, cadres: QuerySet, today=None) -> TeamOverview:
+    """Per team: headcount, age structure, average per dimension of its
+    framework (over members with a score), certificates held (valid)."""
+    today = today or timezone.localdate()
+    members = _members(cadres, today)
+    scores = competency.dimension_scores(cadres=cadres, ref_year=today.year)
+    certs = pd.DataFrame(
+        list(
+            Certificate.objects.filter(cadre__in=cadres, status="valid")
+            .values("cadre_id")
+            .annotate(n=Count("id"))
+            .order_by()
+        ),
+        columns=["cadre_id", "n"],
+    )
+    frameworks = {
+        f.team_id: f for f in CompetencyFramework.objects.prefetch_related("dimensions")
+    }
+    overview = TeamOverview(today.year, [label for _l, _h, label in AGE_BANDS])
+    for team in Team.objects.order_by("id"):
+        team_members = members[members["team_id"] == team.pk]
+        ids = set(team_members["cadre_id"])
+        bands = team_members["band"].value_counts().to_dict()
+        team_scores = scores[scores["cadre_id"].isin(ids)]
+        dims = []
+        framework = frameworks.get(team.pk)
+        for dim in framework.dimensions.all() if framework else []:
+            values = team_scores[team_scores["dimension_id"] == dim.pk]["score"]
+            dims.append(
+                (dim.name, round(float(values.mean()), 1) if len(values) else None)
+            )
+        held = certs[certs["cadre_id"].isin(ids)]
+        overview.teams.append(
+            TeamRow(
+                team=team,
+                headcount=len(ids),
+                ages={label: int(bands.get(label, 0)) for label in overview.bands},
+                average_age=round(float(team_members["age"].mean()), 1)
+                if ids
+                else None,
+                dimensions=dims,
+                certificates=int(held["n"].sum()),
+                holders=int(len(held)),
+            )
+        )
+    return overview

@@ -1,0 +1,166 @@
+"""HR report pages in the Wagtail admin, exports and background jobs."""
+
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..models import ReportJob, TalentPool
+from ..selectors import units_visible_to
+from . import selectors, services
+from .access import is_hr, reports_required
+from .exports import compliance_merged
+
+CONTENT_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
+
+
+def _params(request) -> dict:
+    params = {}
+    for key in ("year", "unit", "depth", "pool"):
+        value = request.GET.get(key, "").strip()
+        if value.isdigit():
+            params[key] = int(value)
+    return params
+
+
+def _units(request):
+    return units_visible_to(user=request.user).order_by("path")
+
+
+def _export(request, kind: str, params: dict):
+    """Download at once, or queue a job when the report covers the province."""
+    file_format = request.GET.get("format")
+    if file_format not in services.FORMATS:
+        raise Http404
+    if is_hr(request.user) and not params.get("unit"):
+        job = services.report_job_create(
+            kind=kind, file_format=file_format, params=params, user=request.user
+        )
+        return redirect("hr:report_job", pk=job.pk)
+    filename, data = services.report_file_build(
+        kind=kind, file_format=file_format, params=params, user=request.user
+    )
+    response = HttpResponse(data, content_type=CONTENT_TYPES[file_format])
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@reports_required
+def index(request):
+    jobs = ReportJob.objects.filter(requested_by=request.user)[:10]
+    return render(
+        request,
+        "personnel/reports/index.html",
+        {"jobs": jobs, "is_hr": is_hr(request.user)},
+    )
+
+
+@reports_required
+def compliance(request):
+    params = _params(request)
+    params.setdefault("year", timezone.localdate().year)
+    if "format" in request.GET:
+        return _export(request, "compliance", params)
+    cadres = services.report_scope(user=request.user, unit_id=params.get("unit"))
+    report = compliance_merged(
+        cadres=cadres,
+        year=params["year"],
+        depth=params.get("depth"),
+        progress=lambda done, total: None,
+    )
+    chart = {
+        "bars": {
+            "rate": {
+                "categories": [u["unit_name"] for u in report.units],
+                "series": [
+                    {
+                        "name": _("Completion rate (%)"),
+                        "data": [u["rate"] for u in report.units],
+                    }
+                ],
+                "yName": "%",
+            }
+        }
+    }
+    return render(
+        request,
+        "personnel/reports/compliance.html",
+        {"report": report, "params": params, "units": _units(request), "chart": chart},
+    )
+
+
+@reports_required
+def teams(request):
+    params = _params(request)
+    if "format" in request.GET:
+        return _export(request, "teams", params)
+    cadres = services.report_scope(user=request.user, unit_id=params.get("unit"))
+    overview = selectors.team_overview(cadres=cadres)
+    chart = {
+        "bars": {
+            "ages": {
+                "categories": [t.team.name for t in overview.teams],
+                "series": [
+                    {"name": band, "data": [t.ages[band] for t in overview.teams]}
+                    for band in overview.bands
+                ],
+            }
+        }
+    }
+    return render(
+        request,
+        "personnel/reports/teams.html",
+        {
+            "overview": overview,
+            "params": params,
+            "units": _units(request),
+            "chart": chart,
+        },
+    )
+
+
+def _own_job(request, pk) -> ReportJob:
+    return get_object_or_404(ReportJob, pk=pk, requested_by=request.user)
+
+
+@reports_required
+def job_detail(request, pk):
+    return render(request, "personnel/reports/job.html", {"job": _own_job(request, pk)})
+
+
+@reports_required
+def job_status(request, pk):
+    job = _own_job(request, pk)
+    ready = job.status == ReportJob.Status.DONE and job.output
+    return JsonResponse(
+        {
+            "status": job.status,
+            "done": job.done,
+            "total": job.total,
+            "label": str(job.get_status_display()),
+            "download_url": reverse("hr:report_job_download", args=[job.pk])
+            if ready
+            else None,
+        }
+    )
+
+
+@reports_required
+def job_download(request, pk):
+    job = _own_job(request, pk)
+    if job.status != ReportJob.Status.DONE or not job.output:
+        raise Http404
+    return FileResponse(
+        job.output.open("rb"),
+        as_attachment=True,
+        filename=job.output.name.rsplit("/", 1)[-1],
+        content_type=CONTENT_TYPES.get(job.file_format),
+    )
+
+
+def pool_export(request, pool: TalentPool):
+    return _export(request, "pool", {"pool": pool.pk})

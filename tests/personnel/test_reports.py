@@ -1,0 +1,329 @@
+"""HR reports: figures against values computed by hand, exports, jobs, and
+who may see what (with real requests).
+
+Fixture (see test_competency): X in 城关分局 (兰州), Y in 秦州分局 (天水),
+Z in 兰州市局 itself; one hour rule: 30 h a year for everyone.
+2026 hours: X 25 (5 online + 20 centralized), Y 0, Z 40.
+  城关分局  1 person, required 30, completed 25, rate 83.3 %, 1 behind
+  秦州分局  1 person, required 30, completed 0,  rate 0 %,    1 behind
+  兰州市局  1 person, required 30, completed 30 (40 capped), 100 %, 0 behind
+  total     3, 90 required, 55 completed, 61.1 %, 2 behind
+Team overview on 2026-11-30 (enforcement): ages X 33, Y 46, Z 31
+  -> 30-39: 2, 40-49: 1, average 36.7; laws (75 + 50) / 2 = 62.5,
+  on-site 68.0; one valid certificate (X).
+"""
+
+import datetime as dt
+import io
+from decimal import Decimal
+
+import pytest
+from openpyxl import load_workbook
+
+from personnel.models import (
+    Cadre,
+    HourRequirement,
+    HRNote,
+    ReportJob,
+    TalentPool,
+    Team,
+    Unit,
+)
+from personnel.reports import selectors
+from tests.personnel.certificate_helpers import (
+    issue,
+    make_template,
+    pdffonts,
+    pdftotext,
+)
+from tests.personnel.factories import CadreFactory
+from tests.personnel.test_competency import build_archive, make_framework, post_hours
+
+TODAY = dt.date(2026, 11, 30)
+
+
+@pytest.fixture
+def world(province):
+    make_framework()
+    x, y = build_archive(province)
+    z = CadreFactory(
+        unit=Unit.objects.get(code="GS-LZ"), name="丙干部", birth=dt.date(1995, 1, 1)
+    )
+    post_hours(z, "z1", dt.date(2026, 2, 1), 40, "centralized", "practical_drills")
+    HourRequirement.objects.update(is_active=False)  # the seeded rules
+    HourRequirement.objects.create(name="年度学时", total_hours=Decimal(30))
+    return {
+        "x": x,
+        "y": y,
+        "z": z,
+        "people": Cadre.objects.filter(pk__in=[x.pk, y.pk, z.pk]),
+    }
+
+
+def test_compliance_figures(world):
+    report = selectors.compliance_report(cadres=world["people"], year=2026, depth=None)
+    rows = {
+        r["unit_name"]: (
+            r["headcount"],
+            r["required_hours"],
+            r["completed_hours"],
+            r["rate"],
+            r["behind"],
+        )
+        for r in report.units
+    }
+    assert rows == {
+        "兰州市生态环境局": (1, 30.0, 30.0, 100.0, 0),
+        "兰州市城关分局": (1, 30.0, 25.0, 83.3, 1),
+        "天水市秦州分局": (1, 30.0, 0.0, 0.0, 1),
+    }
+    assert report.totals == {
+        "headcount": 3,
+        "required_hours": 90.0,
+        "completed_hours": 55.0,
+        "rate": 61.1,
+        "behind": 2,
+    }
+    behind = {(b["name"], b["missing_hours"]) for b in report.behind}
+    assert behind == {("甲干部", 5.0), ("乙干部", 30.0)}
+
+
+def test_team_overview_figures(world):
+    issue(world["x"], make_template())
+    overview = selectors.team_overview(cadres=world["people"], today=TODAY)
+    enforcement = next(t for t in overview.teams if t.team.code == "enforcement")
+    assert enforcement.headcount == 3
+    assert enforcement.ages == {"<30": 0, "30-39": 2, "40-49": 1, "≥50": 0}
+    assert enforcement.average_age == 36.7
+    assert enforcement.dimensions == [
+        ("Laws and regulations", 62.5),
+        ("On-site inspection", 68.0),
+    ]
+    assert (enforcement.certificates, enforcement.holders) == (1, 1)
+    monitoring = next(t for t in overview.teams if t.team.code == "monitoring")
+    assert (monitoring.headcount, monitoring.dimensions) == (0, [])
+
+
+# --- requests: who sees what ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/admin/hr/reports/compliance/", "/admin/hr/reports/teams/", "/admin/hr/cadres/"],
+)
+def test_learners_and_trainers_get_403(world, learner, trainer, client_for, url):
+    assert client_for(learner).get(url).status_code in (302, 403)
+    assert client_for(trainer).get(url).status_code == 403
+
+
+def test_learner_cannot_reach_admin_report_even_by_url(world, learner, client_for):
+    response = client_for(learner).get("/admin/hr/reports/compliance/?format=xlsx")
+    assert response.status_code in (302, 403)
+    assert not ReportJob.objects.exists()
+
+
+def test_unit_admin_sees_only_their_subtree(world, unit_admin, client_for):
+    client = client_for(unit_admin)
+    page = client.get(
+        "/admin/hr/reports/compliance/?year=2026", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "兰州市城关分局" in html and "甲干部" in html
+    assert "天水市秦州分局" not in html and "乙干部" not in html
+    assert client.get(f"/admin/hr/cadres/{world['y'].pk}/").status_code == 404
+    assert client.get(f"/admin/hr/cadres/{world['x'].pk}/").status_code == 200
+    assert client.get("/admin/hr/pools/").status_code == 403
+    export = client.get("/admin/hr/reports/compliance/?year=2026&format=xlsx")
+    sheet = load_workbook(io.BytesIO(export.content)).worksheets[0]
+    units = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert "天水市秦州分局" not in units and "兰州市城关分局" in units
+
+
+def test_hr_province_export_runs_as_a_job(
+    world, hr, client_for, django_capture_on_commit_callbacks
+):
+    client = client_for(hr)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get("/admin/hr/reports/compliance/?year=2026&format=xlsx")
+    job = ReportJob.objects.get()
+    assert response.status_code == 302 and response.url.endswith(f"/jobs/{job.pk}/")
+    status = client.get(f"/admin/hr/reports/jobs/{job.pk}/status/").json()
+    assert status["status"] == "done" and status["done"] == status["total"]
+    download = client.get(status["download_url"])
+    book = load_workbook(io.BytesIO(b"".join(download.streaming_content)))
+    sheet = book.worksheets[0]
+    assert sheet.freeze_panes == "A2"
+    headings = [c.value for c in sheet[1]]
+    assert headings == [
+        "单位",
+        "人数",
+        "应修学时",
+        "已修学时",
+        "完成率(%)",
+        "未达标人数",
+    ]
+    assert sheet.column_dimensions["A"].width >= 16
+    rows = {r[0]: r[1:] for r in sheet.iter_rows(min_row=2, values_only=True)}
+    assert rows["兰州市城关分局"] == (1, 30, 25, 83.3, 1)
+    behind = [r[0] for r in book.worksheets[1].iter_rows(min_row=2, values_only=True)]
+    assert set(behind) >= {"甲干部", "乙干部"}
+    # someone else's job is not theirs to read
+    other = CadreFactory(role="hr")
+    assert (
+        client_for(other).get(f"/admin/hr/reports/jobs/{job.pk}/status/").status_code
+        == 404
+    )
+
+
+def test_teams_report_page_and_pdf(world, hr, client_for, tmp_path):
+    client = client_for(hr)
+    page = client.get("/admin/hr/reports/teams/", HTTP_ACCEPT_LANGUAGE="en")
+    assert page.status_code == 200
+    assert "report-chart-data" in page.content.decode()
+    pdf = client.get(
+        f"/admin/hr/reports/teams/?unit={Unit.objects.get(code='GS').pk}&format=pdf"
+    )
+    assert pdf["Content-Type"] == "application/pdf"
+    path = tmp_path / "teams.pdf"
+    path.write_bytes(pdf.content)
+    text = pdftotext(path)
+    assert "生态环境执法" in text.replace("\n", "")
+
+
+# --- profiles ------------------------------------------------------------------
+
+
+def test_profile_page_hr_sees_notes_unit_admin_does_not(
+    world, hr, unit_admin, client_for, django_assert_max_num_queries
+):
+    x = world["x"]
+    HRNote.objects.create(cadre=x, text="拟重点培养", author=hr.user)
+    client = client_for(hr)
+    with django_assert_max_num_queries(40):
+        page = client.get(f"/admin/hr/cadres/{x.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+    html = page.content.decode()
+    assert "拟重点培养" in html and "profile-chart-data" in html
+    assert "vendor/echarts/echarts.min.js" in html
+    assert (
+        "拟重点培养"
+        not in client_for(unit_admin).get(f"/admin/hr/cadres/{x.pk}/").content.decode()
+    )
+
+
+def test_hr_adds_note_and_grade(world, hr, client_for):
+    x = world["x"]
+    client = client_for(hr)
+    client.post(f"/admin/hr/cadres/{x.pk}/", {"note-text": "表现突出"})
+    client.post(
+        f"/admin/hr/cadres/{x.pk}/",
+        {"appraisal-year": 2025, "appraisal-grade": "excellent"},
+    )
+    assert x.hr_notes.get().text == "表现突出"
+    assert x.appraisals.get().year == 2025
+
+
+def test_learner_sees_own_profile_without_hr_notes(world, client_for, hr):
+    x = world["x"]
+    HRNote.objects.create(cadre=x, text="内部备注", author=hr.user)
+    page = client_for(x).get("/me/", HTTP_ACCEPT_LANGUAGE="en")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "内部备注" not in html
+    assert "Laws and regulations" in html and "75.0" in html
+
+
+def test_profile_pdf_has_text_and_cjk_font(world, hr, client_for, tmp_path):
+    response = client_for(hr).get(f"/admin/hr/cadres/{world['x'].pk}/pdf/")
+    assert response["Content-Type"] == "application/pdf"
+    path = tmp_path / "p.pdf"
+    path.write_bytes(response.content)
+    text = pdftotext(path)
+    assert "甲干部" in text and "执法考试 a1" in text
+    fonts = pdffonts(path)
+    assert "CJK" in fonts
+
+
+# --- talent pool pages -----------------------------------------------------------
+
+
+@pytest.fixture
+def young_pool(world):
+    pool = TalentPool.objects.create(name="执法年轻干部", max_age=35)
+    pool.teams.set([Team.objects.get(code="enforcement")])
+    return pool
+
+
+def test_pool_page_pin_exclude_snapshot_export(world, young_pool, hr, client_for):
+    client = client_for(hr)
+    page = client.get(f"/admin/hr/pools/{young_pool.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+    html = page.content.decode()
+    assert "甲干部" in html and "丙干部" in html and "乙干部" not in html
+    client.post(
+        f"/admin/hr/pools/{young_pool.pk}/override/",
+        {"employee_no": world["y"].employee_no, "action": "pin", "reason": "经验丰富"},
+    )
+    client.post(
+        f"/admin/hr/pools/{young_pool.pk}/override/",
+        {
+            "employee_no": world["z"].employee_no,
+            "action": "exclude",
+            "reason": "已调离",
+        },
+    )
+    response = client.post(
+        f"/admin/hr/pools/{young_pool.pk}/snapshot/",
+        {"label": "2026 年度选拔", "taken_on": "2026-11-30"},
+    )
+    snapshot = young_pool.snapshots.get()
+    assert response.url.endswith(f"/snapshots/{snapshot.pk}/")
+    assert [m["name"] for m in snapshot.members] == ["甲干部", "乙干部"]
+    assert snapshot.members[1]["pinned"] == "经验丰富"
+    export = client.get(f"/admin/hr/snapshots/{snapshot.pk}/?format=xlsx")
+    sheet = load_workbook(io.BytesIO(export.content)).worksheets[0]
+    headings = [c.value for c in sheet[1]]
+    assert headings[:3] == ["排名", "姓名", "工号"] and "综合得分" in headings
+    assert sheet.freeze_panes == "A2"
+    assert [r[1] for r in sheet.iter_rows(min_row=2, values_only=True)] == [
+        "甲干部",
+        "乙干部",
+    ]
+
+
+def test_pool_form_saves_criteria(world, hr, client_for):
+    laws = world["x"].teams.get().competency_framework.dimensions.get(sort_order=1)
+    response = client_for(hr).post(
+        "/admin/hr/pools/add/",
+        {
+            "name": "执法骨干",
+            "max_age": 40,
+            "min_education": "bachelor",
+            "hours_years": 3,
+            "weight_exam": 50,
+            "weight_dimensions": 50,
+            "weight_hours": 0,
+            "weight_appraisal": 0,
+            "weight_certificates": 0,
+            "hours_full_marks": 150,
+            f"dim_{laws.pk}": "70",
+            "teams": [Team.objects.get(code="enforcement").pk],
+        },
+    )
+    pool = TalentPool.objects.get(name="执法骨干")
+    assert response.status_code == 302
+    assert pool.dimension_minimums == {str(laws.pk): 70.0}
+
+
+def test_appraisal_import_page_lists_errors(world, hr, client_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.personnel.test_competency import xlsx
+
+    data = xlsx([["工号", "年度", "考核等次"], ["NOPE", 2024, "优秀"]])
+    response = client_for(hr).post(
+        "/admin/hr/appraisals/import/",
+        {"file": SimpleUploadedFile("a.xlsx", data)},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 200
+    assert "Unknown staff number NOPE." in response.content.decode()
