@@ -21,7 +21,13 @@ from .choices import (
     EnrolmentSource,
     ParticipantOutcome,
 )
-from .errors import ClassClosed, CoursesError, NotEnrolled, SignInRefused
+from .errors import (
+    AttendanceImportError,
+    ClassClosed,
+    CoursesError,
+    NotEnrolled,
+    SignInRefused,
+)
 from .models import (
     Attendance,
     ClassParticipant,
@@ -389,3 +395,145 @@ def _class_record_post(training_class: TrainingClass, cadre_id: int, closed_by):
         source_id=str(training_class.pk),
         recorded_by=closed_by,
     )
+
+
+# ------------------------------------------------------- attendance import
+
+ATTENDANCE_WORDS = {
+    AttendanceStatus.PRESENT: {"1", "√", "✓", "到", "出勤", "present", "p"},
+    AttendanceStatus.ABSENT: {"0", "×", "x", "缺", "缺勤", "absent", "a"},
+    AttendanceStatus.LEAVE: {"假", "请假", "leave", "l"},
+}
+STAFF_NUMBER_HEADERS = {"工号", "staff number", "employee_no"}
+
+
+def attendance_template(*, training_class: TrainingClass) -> bytes:
+    """An .xlsx sheet to fill in: one row per participant, one column per
+    session (✓ present, 缺 absent, 假 on leave)."""
+    from io import BytesIO
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("Attendance")[:30]
+    sessions = list(training_class.sessions.all())
+    sheet.append(["工号", "姓名"] + [s.title for s in sessions])
+    places = training_class.participants.select_related("cadre").order_by(
+        "cadre__employee_no"
+    )
+    for place in places:
+        sheet.append([place.cadre.employee_no, place.cadre.name])
+    buffer = BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _status_of(value) -> str | None:
+    text = str(value).strip().lower() if value is not None else ""
+    if not text:
+        return None
+    for status, words in ATTENDANCE_WORDS.items():
+        if text in words:
+            return status
+    raise ValueError(text)
+
+
+def _read_sheet(content: bytes):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(BytesIO(content), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a bad file
+        raise AttendanceImportError(
+            [_("This is not an .xlsx workbook: save the sheet as .xlsx and retry.")]
+        ) from exc
+    return list(book.active.iter_rows(values_only=True))
+
+
+def _parse_header(header, sessions_by_title) -> tuple[list, list[str]]:
+    errors, columns = [], []
+    first = str(header[0] or "").strip().lower() if header else ""
+    if first not in STAFF_NUMBER_HEADERS:
+        errors.append(
+            _("Row 1, column A: the first column must be 工号 (staff number).")
+        )
+    for number, title in enumerate(header[2:], start=3):
+        title = str(title or "").strip()
+        if not title:
+            columns.append(None)
+            continue
+        session = sessions_by_title.get(title)
+        if session is None:
+            errors.append(
+                _("Row 1, column %(col)d: no session of this class is called “%(t)s”.")
+                % {"col": number, "t": title}
+            )
+        columns.append(session)
+    return columns, errors
+
+
+def _parse_rows(rows, columns, roster) -> tuple[dict, list[str]]:
+    errors, marks = [], {}
+    for row_number, row in enumerate(rows, start=2):
+        staff_no = str(row[0] or "").strip() if row else ""
+        if not staff_no:
+            continue
+        cadre_id = roster.get(staff_no)
+        if cadre_id is None:
+            errors.append(
+                _("Row %(row)d: staff number %(no)s is not on the class roster.")
+                % {"row": row_number, "no": staff_no}
+            )
+            continue
+        cells = zip(columns, row[2:], strict=False)
+        for col, (session, value) in enumerate(cells, start=3):
+            try:
+                status = _status_of(value)
+            except ValueError:
+                errors.append(
+                    _(
+                        "Row %(row)d, column %(col)d: “%(v)s” is not ✓ (present), "
+                        "缺 (absent) or 假 (leave)."
+                    )
+                    % {"row": row_number, "col": col, "v": value}
+                )
+                continue
+            if session is not None and status is not None:
+                marks.setdefault(session, {})[cadre_id] = status
+    return marks, errors
+
+
+def attendance_import(*, training_class: TrainingClass, content: bytes, marked_by):
+    """Import an attendance sheet (see attendance_template); all or nothing.
+
+    Returns:
+        the number of attendance marks written.
+
+    Raises:
+        AttendanceImportError: with one message per bad row/column.
+        ClassClosed: the class is closed.
+    """
+    _open_class(training_class)
+    rows = _read_sheet(content)
+    if not rows:
+        raise AttendanceImportError([_("The sheet is empty.")])
+    sessions = {s.title.strip(): s for s in training_class.sessions.all()}
+    columns, errors = _parse_header(rows[0], sessions)
+    roster = dict(
+        training_class.participants.values_list("cadre__employee_no", "cadre_id")
+    )
+    marks, row_errors = _parse_rows(rows[1:], columns, roster)
+    if errors or row_errors:
+        raise AttendanceImportError(errors + row_errors)
+    with transaction.atomic():
+        for session, statuses in marks.items():
+            attendance_mark(
+                session=session,
+                statuses=statuses,
+                marked_by=marked_by,
+                method=AttendanceMethod.IMPORT,
+            )
+    return sum(len(s) for s in marks.values())

@@ -57,6 +57,8 @@ ROLE_PERMISSIONS = {
         "personnel.add_trainingrecord",
         "personnel.view_certificate",
         "courses.view_*",
+        # Unit administrators make courses required for their own subtree.
+        "courses.add_courseassignment",
     ],
 }
 

@@ -1,5 +1,6 @@
 from .certificates import admin as certificate_admin  # noqa: F401, I001
 from .reports import wagtail_admin as hr_reports_admin  # noqa: F401, I001
+from . import admin_hours  # noqa: F401, I001
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks

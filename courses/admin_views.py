@@ -1,0 +1,241 @@
+"""Wagtail admin views for offline classes and required-course assignments.
+Thin: the work is in services."""
+
+import base64
+
+import segno
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from wagtail.admin.ui.menus import MenuItem
+from wagtail.admin.views import generic
+
+from personnel import api as personnel_api
+
+from . import services
+from .choices import AttendanceStatus
+from .errors import AttendanceImportError, CoursesError
+from .forms import AttendanceImportForm
+from .models import Attendance, CourseAssignment, TrainingClass
+
+CLASS_ACTIONS = [
+    ("courses_class_attendance", gettext_lazy("Attendance"), "tasks"),
+    ("courses_class_import", gettext_lazy("Import attendance"), "upload"),
+    ("courses_class_qr", gettext_lazy("Sign-in QR codes"), "view"),
+    ("courses_class_close", gettext_lazy("Close the class"), "lock"),
+]
+
+
+def _class_or_403(request, pk: int, perm: str = "change") -> TrainingClass:
+    if not request.user.has_perm(f"courses.{perm}_trainingclass"):
+        raise PermissionDenied
+    return get_object_or_404(TrainingClass, pk=pk)
+
+
+class TrainingClassIndexView(generic.IndexView):
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        for priority, (name, label, icon) in enumerate(CLASS_ACTIONS, start=1):
+            buttons.append(
+                MenuItem(
+                    label,
+                    url=reverse(name, args=[instance.pk]),
+                    icon_name=icon,
+                    priority=priority,
+                )
+            )
+        return buttons
+
+
+def _grid(training_class):
+    sessions = list(training_class.sessions.all())
+    places = list(
+        training_class.participants.select_related("cadre", "cadre__unit").order_by(
+            "cadre__employee_no"
+        )
+    )
+    marks = {
+        (a.session_id, a.cadre_id): a.status
+        for a in Attendance.objects.filter(session__training_class=training_class)
+    }
+    rows = [
+        {
+            "place": place,
+            "cells": [
+                {"session": s, "status": marks.get((s.pk, place.cadre_id), "")}
+                for s in sessions
+            ],
+        }
+        for place in places
+    ]
+    return sessions, rows
+
+
+def class_attendance_view(request, pk: int):
+    training_class = _class_or_403(request, pk)
+    if request.method == "POST":
+        try:
+            _save_grid(request, training_class)
+        except CoursesError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Attendance saved."))
+            return redirect("courses_class_attendance", pk)
+    sessions, rows = _grid(training_class)
+    return render(
+        request,
+        "courses/admin/attendance.html",
+        {
+            "training_class": training_class,
+            "sessions": sessions,
+            "rows": rows,
+            "statuses": AttendanceStatus.choices,
+        },
+    )
+
+
+def _save_grid(request, training_class):
+    valid = set(AttendanceStatus.values)
+    for session in training_class.sessions.all():
+        statuses = {}
+        for place in training_class.participants.all():
+            value = request.POST.get(f"s{session.pk}-c{place.cadre_id}", "")
+            if value in valid:
+                statuses[place.cadre_id] = value
+        services.attendance_mark(
+            session=session, statuses=statuses, marked_by=request.user
+        )
+
+
+def class_import_view(request, pk: int):
+    training_class = _class_or_403(request, pk)
+    form = AttendanceImportForm(request.POST or None, request.FILES or None)
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            count = services.attendance_import(
+                training_class=training_class,
+                content=form.cleaned_data["file"].read(),
+                marked_by=request.user,
+            )
+        except AttendanceImportError as exc:
+            errors = exc.errors
+        except CoursesError as exc:
+            errors = [str(exc)]
+        else:
+            messages.success(
+                request, _("%(n)d attendance marks imported.") % {"n": count}
+            )
+            return redirect("courses_class_attendance", pk)
+    return render(
+        request,
+        "courses/admin/attendance_import.html",
+        {"training_class": training_class, "form": form, "errors": errors},
+    )
+
+
+def class_template_view(request, pk: int):
+    training_class = _class_or_403(request, pk, "view")
+    response = HttpResponse(
+        services.attendance_template(training_class=training_class),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="attendance-{pk}.xlsx"'
+    return response
+
+
+def _qr_data_uri(url: str) -> str:
+    svg = segno.make(url, error="m").svg_inline(scale=6)
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+
+
+def class_qr_view(request, pk: int):
+    training_class = _class_or_403(request, pk, "view")
+    now = timezone.now()
+    codes = []
+    for session in training_class.sessions.all():
+        url = request.build_absolute_uri(
+            reverse("courses:sign_in", args=[session.sign_in_token])
+        )
+        opens = session.starts_at - services.SIGN_IN_EARLY
+        codes.append(
+            {
+                "session": session,
+                "url": url,
+                "qr": _qr_data_uri(url),
+                "open_now": opens <= now <= session.ends_at,
+                "opens": opens,
+            }
+        )
+    return render(
+        request,
+        "courses/admin/qr_codes.html",
+        {"training_class": training_class, "codes": codes},
+    )
+
+
+def class_close_view(request, pk: int):
+    training_class = _class_or_403(request, pk)
+    if request.method == "POST" and not training_class.is_closed:
+        try:
+            result = services.class_close(
+                training_class=training_class, closed_by=request.user
+            )
+        except CoursesError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request,
+                _("Class closed: %(earned)d earned hours, %(refused)d did not.")
+                % {"earned": len(result.earned), "refused": len(result.refused)},
+            )
+        return redirect("courses_class_close", pk)
+    places = training_class.participants.select_related("cadre", "cadre__unit")
+    return render(
+        request,
+        "courses/admin/close.html",
+        {"training_class": training_class, "places": places.order_by("outcome")},
+    )
+
+
+class AssignmentIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        queryset = super().get_base_queryset().select_related("course", "unit")
+        if personnel_api.user_scope(user=self.request.user).everything:
+            return queryset
+        return queryset.filter(assigned_by=self.request.user)
+
+
+class AssignmentCreateView(generic.CreateView):
+    def save_instance(self):
+        data = self.form.cleaned_data
+        return services.course_assign(
+            course=data["course"],
+            due_date=data["due_date"],
+            assigned_by=self.request.user,
+            unit=data["unit"],
+            teams=list(data["teams"]),
+            cadres=list(data["cadres"]),
+        )
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except CoursesError as exc:
+            form.add_error(None, str(exc))
+            return self.form_invalid(form)
+
+    def get_success_message(self, instance):
+        return _("Course assigned to %(n)d cadres.") % {"n": instance.enrolled_count}
+
+
+def assignment_queryset_for(user):
+    queryset = CourseAssignment.objects.all()
+    if personnel_api.user_scope(user=user).everything:
+        return queryset
+    return queryset.filter(assigned_by=user)
