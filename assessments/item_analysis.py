@@ -141,9 +141,12 @@ def score_distribution(*, exam, attempts=None) -> dict:
             if count % 2
             else (ordered[middle - 1] + ordered[middle]) / 2
         )
+    labels = [f"{i * 10}–{i * 10 + 9}" if i < 9 else "90–100" for i in range(10)]
     return {
-        "labels": [f"{i * 10}–{i * 10 + 9}" if i < 9 else "90–100" for i in range(10)],
+        "labels": labels,
         "bands": bands,
+        "pairs": list(zip(labels, bands, strict=True)),
+        "max_band": max(bands),
         "count": count,
         "passed": passed,
         "pass_rate": round(passed / count * 100, 1) if count else None,

@@ -117,6 +117,7 @@ class QuestionChoice(models.Model):
     """An option of a choice question; fraction 1 = fully correct, may be
     negative (Moodle-style penalties)."""
 
+    sort_order_field = "sort_order"
     question = ParentalKey(Question, on_delete=models.CASCADE, related_name="choices")
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
     text = models.CharField(_("option text"), max_length=500)

@@ -96,6 +96,7 @@ class Exam(ClusterableModel):
 
 
 class ExamFixedQuestion(models.Model):
+    sort_order_field = "sort_order"
     exam = ParentalKey(Exam, on_delete=models.CASCADE, related_name="fixed_questions")
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
     question = models.ForeignKey(
@@ -126,6 +127,7 @@ class ExamDrawRule(models.Model):
     """Draw N questions from bank B of type T (difficulty D, knowledge point K),
     P points each."""
 
+    sort_order_field = "sort_order"
     exam = ParentalKey(Exam, on_delete=models.CASCADE, related_name="draw_rules")
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
     bank = models.ForeignKey(

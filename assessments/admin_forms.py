@@ -1,0 +1,137 @@
+"""Forms of the Wagtail admin for banks, questions, exams, marking, reviews."""
+
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
+
+from .choices import CHOICE_TYPES, QuestionType
+from .models import QuestionBank
+
+
+class LinesField(forms.CharField):
+    """A list of strings edited as one item per line."""
+
+    widget = forms.Textarea(attrs={"rows": 3})
+
+    def prepare_value(self, value):
+        if isinstance(value, list):
+            return "\n".join(value)
+        return value
+
+    def to_python(self, value):
+        text = super().to_python(value) or ""
+        return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class QuestionForm(WagtailAdminModelForm):
+    accepted_answers = LinesField(
+        label=_("Accepted answers"),
+        required=False,
+        help_text=_("Fill in the blank: one accepted answer per line."),
+    )
+    regrade_reason = forms.CharField(
+        label=_("Why the key changed"),
+        required=False,
+        max_length=300,
+        help_text=_(
+            "If you correct the key of a question that candidates have already "
+            "answered, every such attempt is regraded and this reason is recorded."
+        ),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        qtype = cleaned.get("qtype")
+        if qtype == QuestionType.TRUE_FALSE and cleaned.get("correct_bool") is None:
+            self.add_error("correct_bool", _("Say whether the statement is true."))
+        if qtype == QuestionType.FILL_BLANK and not cleaned.get("accepted_answers"):
+            self.add_error("accepted_answers", _("Give at least one accepted answer."))
+        if qtype == QuestionType.SHORT_ANSWER and not cleaned.get("reference_answer"):
+            self.add_error(
+                "reference_answer", _("Give a reference answer for the markers.")
+            )
+        return cleaned
+
+    def is_valid(self):
+        valid = super().is_valid()
+        if not valid or self.cleaned_data.get("qtype") not in CHOICE_TYPES:
+            return valid
+        choices = [
+            f.cleaned_data
+            for f in self.formsets["choices"].forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE")
+        ]
+        fractions = [c.get("fraction") or Decimal("0") for c in choices]
+        if len(choices) < 2:
+            self.add_error(None, _("A choice question needs at least two options."))
+        elif not any(f > 0 for f in fractions):
+            self.add_error(
+                None, _("Mark at least one option as correct (fraction above 0).")
+            )
+        elif self.cleaned_data["qtype"] == QuestionType.SINGLE_CHOICE and max(
+            fractions
+        ) != Decimal("1"):
+            self.add_error(
+                None, _("A single-choice question needs one option with fraction 1.")
+            )
+        return not self.errors
+
+
+class ExamForm(WagtailAdminModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        opens, closes = cleaned.get("opens_at"), cleaned.get("closes_at")
+        if opens and closes and closes <= opens:
+            self.add_error("closes_at", _("The exam must close after it opens."))
+        return cleaned
+
+
+class ImportForm(forms.Form):
+    bank = forms.ModelChoiceField(
+        label=_("Into question bank"), queryset=QuestionBank.objects.all()
+    )
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("The .xlsx template, or a Moodle GIFT text file (.gift or .txt)."),
+    )
+
+
+class ExportForm(forms.Form):
+    bank = forms.ModelChoiceField(
+        label=_("Question bank"), queryset=QuestionBank.objects.all()
+    )
+
+
+class MarkForm(forms.Form):
+    mark = forms.DecimalField(label=_("Mark"), min_value=0, decimal_places=2)
+    comment = forms.CharField(
+        label=_("Comment to the candidate"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, points: Decimal, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.points = points
+        self.fields["mark"].help_text = _("0 to %(points)s") % {"points": points}
+
+    def clean_mark(self):
+        mark = self.cleaned_data["mark"]
+        if mark > self.points:
+            raise forms.ValidationError(
+                _("The mark must be between 0 and %(points)s.")
+                % {"points": self.points}
+            )
+        return mark
+
+
+class ReviewAnswerForm(forms.Form):
+    answer = forms.CharField(
+        label=_("Answer to the candidate"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class KeyCorrectionForm(forms.Form):
+    reason = forms.CharField(label=_("Why the key was corrected"), max_length=300)

@@ -1,0 +1,270 @@
+"""Wagtail admin: question banks, questions, exams, accommodations, and the
+marking, results, review and import pages."""
+
+from django.forms import CheckboxSelectMultiple
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, ObjectList
+from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
+
+from . import admin_views
+from .admin_forms import ExamForm, QuestionForm
+from .models import Accommodation, Exam, KnowledgePoint, Question, QuestionBank
+
+
+class QuestionBankViewSet(ModelViewSet):
+    model = QuestionBank
+    icon = "folder-open-inverse"
+    menu_label = _("Question banks")
+    form_fields = ["name", "description", "teams"]
+    list_display = ["name", "created_at"]
+    search_fields = ["name"]
+    copy_view_enabled = False
+
+
+class KnowledgePointViewSet(ModelViewSet):
+    model = KnowledgePoint
+    icon = "tag"
+    menu_label = _("Knowledge points")
+    form_fields = ["name", "description"]
+    list_display = ["name"]
+    search_fields = ["name"]
+    copy_view_enabled = False
+
+
+class QuestionViewSet(ModelViewSet):
+    model = Question
+    icon = "help"
+    menu_label = _("Questions")
+    list_display = ["__str__", "bank", "qtype", "difficulty", "points"]
+    list_filter = ["bank", "qtype", "difficulty", "knowledge_points", "is_active"]
+    search_fields = ["stem", "name"]
+    list_per_page = 50
+    inspect_view_enabled = True
+    inspect_view_class = admin_views.QuestionInspectView
+    edit_view_class = admin_views.QuestionEditView
+    list_export = ["id", "bank", "qtype", "stem", "difficulty", "points"]
+    edit_handler = ObjectList(
+        [
+            MultiFieldPanel(
+                [
+                    FieldPanel("bank"),
+                    FieldPanel("qtype"),
+                    FieldPanel("name"),
+                    FieldPanel("stem"),
+                    FieldPanel("difficulty"),
+                    FieldPanel("points"),
+                    FieldPanel("knowledge_points", widget=CheckboxSelectMultiple),
+                    FieldPanel("is_active"),
+                ],
+                heading=_("Question"),
+            ),
+            InlinePanel(
+                "choices",
+                heading=_("Options (single and multiple choice)"),
+                panels=[
+                    FieldPanel("text"),
+                    FieldPanel("fraction"),
+                    FieldPanel("feedback"),
+                ],
+            ),
+            MultiFieldPanel(
+                [
+                    FieldPanel("correct_bool"),
+                    FieldPanel("accepted_answers"),
+                    FieldPanel("numeric_tolerance"),
+                    FieldPanel("reference_answer"),
+                ],
+                heading=_("Key (other types)"),
+            ),
+            FieldPanel("explanation"),
+            FieldPanel("regrade_reason"),
+        ],
+        base_form_class=QuestionForm,
+    )
+
+
+class ExamViewSet(ModelViewSet):
+    model = Exam
+    icon = "form"
+    menu_label = _("Exams")
+    index_view_class = admin_views.ExamIndexView
+    add_view_class = admin_views.ExamCreateView
+    edit_view_class = admin_views.ExamEditView
+    list_display = ["title", "opens_at", "closes_at", "is_published"]
+    list_filter = ["is_published", "paper_mode"]
+    search_fields = ["title"]
+    copy_view_enabled = False
+    edit_handler = ObjectList(
+        [
+            MultiFieldPanel(
+                [
+                    FieldPanel("title"),
+                    FieldPanel("instructions"),
+                    FieldPanel("is_published"),
+                ],
+                heading=_("Exam"),
+            ),
+            MultiFieldPanel(
+                [
+                    FieldPanel("opens_at"),
+                    FieldPanel("closes_at"),
+                    FieldPanel("time_limit_minutes"),
+                    FieldPanel("attempts_allowed"),
+                    FieldPanel("pass_mark"),
+                ],
+                heading=_("Window and rules"),
+            ),
+            MultiFieldPanel(
+                [
+                    FieldPanel("paper_mode"),
+                    FieldPanel("shuffle_questions"),
+                    FieldPanel("shuffle_options"),
+                    FieldPanel("multi_choice_policy"),
+                ],
+                heading=_("Paper"),
+            ),
+            InlinePanel(
+                "draw_rules",
+                heading=_("Draw rules"),
+                panels=[
+                    FieldPanel("bank"),
+                    FieldPanel("qtype"),
+                    FieldPanel("difficulty"),
+                    FieldPanel("knowledge_point"),
+                    FieldPanel("count"),
+                    FieldPanel("points_each"),
+                ],
+            ),
+            InlinePanel(
+                "fixed_questions",
+                heading=_("Fixed questions"),
+                panels=[FieldPanel("question"), FieldPanel("points")],
+            ),
+            MultiFieldPanel(
+                [
+                    FieldPanel("eligible_teams", widget=CheckboxSelectMultiple),
+                    FieldPanel("eligible_units"),
+                    FieldPanel("eligible_cadres"),
+                ],
+                heading=_("Who may sit it (leave all empty for everyone)"),
+            ),
+            MultiFieldPanel(
+                [
+                    FieldPanel("score_release"),
+                    FieldPanel("answer_release"),
+                    FieldPanel("review_days"),
+                ],
+                heading=_("Review policy"),
+            ),
+        ],
+        base_form_class=ExamForm,
+    )
+
+
+class AccommodationViewSet(ModelViewSet):
+    model = Accommodation
+    icon = "time"
+    menu_label = _("Accommodations")
+    form_fields = ["exam", "cadre", "extra_minutes", "opens_at", "closes_at", "note"]
+    list_display = ["exam", "cadre", "extra_minutes", "closes_at"]
+    list_filter = ["exam"]
+    copy_view_enabled = False
+
+
+class AssessmentsGroup(ViewSetGroup):
+    menu_label = _("Exams")
+    menu_icon = "form"
+    menu_order = 250
+    items = (
+        QuestionBankViewSet("assessments_bank"),
+        QuestionViewSet("assessments_question"),
+        KnowledgePointViewSet("assessments_knowledge_point"),
+        ExamViewSet("assessments_exam"),
+        AccommodationViewSet("assessments_accommodation"),
+    )
+
+
+@hooks.register("register_admin_viewset")
+def register_assessments():
+    return AssessmentsGroup()
+
+
+@hooks.register("register_admin_urls")
+def register_assessment_urls():
+    v = admin_views
+    return [
+        path("assessments/import/", v.import_view, name="assessments_admin_import"),
+        path(
+            "assessments/template/", v.template_view, name="assessments_admin_template"
+        ),
+        path("assessments/export/", v.export_view, name="assessments_admin_export"),
+        path(
+            "assessments/marking/",
+            v.marking_queue_view,
+            name="assessments_admin_marking",
+        ),
+        path(
+            "assessments/marking/<int:item_id>/",
+            v.mark_item_view,
+            name="assessments_admin_mark_item",
+        ),
+        path("assessments/reviews/", v.reviews_view, name="assessments_admin_reviews"),
+        path(
+            "assessments/reviews/<int:review_id>/",
+            v.review_answer_view,
+            name="assessments_admin_review",
+        ),
+        path(
+            "assessments/exams/<int:exam_id>/results/",
+            v.results_view,
+            name="assessments_admin_results",
+        ),
+        path(
+            "assessments/exams/<int:exam_id>/analysis/",
+            v.analysis_view,
+            name="assessments_admin_analysis",
+        ),
+    ]
+
+
+class PermissionMenuItem(MenuItem):
+    def __init__(self, *args, permission: str, **kwargs):
+        self.permission = permission
+        super().__init__(*args, **kwargs)
+
+    def is_shown(self, request):
+        return request.user.has_perm(self.permission)
+
+
+@hooks.register("register_admin_menu_item")
+def marking_menu():
+    items = [
+        PermissionMenuItem(
+            _("Marking queue"),
+            reverse("assessments_admin_marking"),
+            icon_name="edit",
+            order=10,
+            permission="assessments.change_result",
+        ),
+        PermissionMenuItem(
+            _("Result reviews"),
+            reverse("assessments_admin_reviews"),
+            icon_name="comment",
+            order=20,
+            permission="assessments.change_result",
+        ),
+        PermissionMenuItem(
+            _("Import questions"),
+            reverse("assessments_admin_import"),
+            icon_name="upload",
+            order=30,
+            permission="assessments.add_question",
+        ),
+    ]
+    return SubmenuMenuItem(
+        _("Marking & import"), Menu(items=items), icon_name="tasks", order=260
+    )

@@ -1,0 +1,192 @@
+"""Wagtail admin pages of assessments, through real requests."""
+
+import io
+from decimal import Decimal
+
+import openpyxl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from wagtail.test.utils.form_data import querydict_from_html
+
+from assessments import services
+from assessments.models import GradeChange, Question, ResultReview
+from tests.assessments.factories import (
+    BankFactory,
+    fixed_exam,
+    short_answer,
+    true_false,
+)
+from tests.personnel.factories import CadreFactory
+
+pytestmark = pytest.mark.django_db
+
+EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+
+
+@pytest.fixture
+def graded_exam(province, django_capture_on_commit_callbacks):
+    """Two candidates in Lanzhou's subtree, one in Tianshui, all submitted."""
+    bank = BankFactory()
+    tf = true_false(bank, answer=True, points=5)
+    essay = short_answer(bank, points=5)
+    exam = fixed_exam([tf, essay], title="监测考试", pass_mark=5)
+    people = [
+        CadreFactory(unit=province["chengguan"], name="城关甲"),
+        CadreFactory(unit=province["lanzhou"], name="兰州乙"),
+        CadreFactory(unit=province["qinzhou"], name="秦州丙"),
+    ]
+    for cadre in people:
+        attempt = services.attempt_start(exam=exam, cadre=cadre)
+        for question, value in ((tf, True), (essay, "答案")):
+            services.answer_save(
+                attempt_id=attempt.pk,
+                user_id=cadre.user_id,
+                question_id=question.pk,
+                response=value,
+                seq=1,
+            )
+        services.attempt_submit(attempt_id=attempt.pk, user_id=cadre.user_id)
+    return exam, tf, essay, people
+
+
+def test_question_listing_filters_and_preview(client_for, trainer, bank):
+    tf = true_false(bank, difficulty=2, stem="按日连续处罚适用于拒不改正的行为")
+    short_answer(bank, difficulty=4, stem="简述环境应急预案的内容")
+    client = client_for(trainer)
+    listing = client.get("/admin/assessments_question/", {"qtype": "true_false"}, **EN)
+    assert listing.status_code == 200
+    html = listing.content.decode()
+    assert "按日连续处罚" in html and "简述环境应急预案" not in html
+    preview = client.get(f"/admin/assessments_question/inspect/{tf.pk}/", **EN)
+    assert preview.status_code == 200
+    assert "As the candidate sees it" in preview.content.decode()
+
+
+def test_key_correction_in_the_editor_regrades_with_audit(
+    client_for, trainer, graded_exam
+):
+    _exam, tf, _essay, _people = graded_exam
+    client = client_for(trainer)
+    url = f"/admin/assessments_question/edit/{tf.pk}/"
+    data = querydict_from_html(
+        client.get(url).content.decode(), form_id="w-editor-form"
+    )
+    data["correct_bool"] = "false"
+    data["regrade_reason"] = "题目答案标注错误"
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    changes = GradeChange.objects.filter(kind="key_correction")
+    assert changes.count() == 3
+    assert {c.reason for c in changes} == {"题目答案标注错误"}
+    assert {(c.old_mark, c.new_mark) for c in changes} == {(Decimal("5"), Decimal("0"))}
+
+
+def test_import_upload_all_or_nothing(client_for, trainer, bank):
+    client = client_for(trainer)
+    bad = SimpleUploadedFile(
+        "b.gift", "::A:: 好题 {T}\n\n::B:: 坏题 {=甲 =乙 ~丙\n".encode()
+    )
+    response = client.post(
+        "/admin/assessments/import/", {"bank": bank.pk, "file": bad}, **EN
+    )
+    assert response.status_code == 200
+    assert "Nothing was imported" in response.content.decode()
+    assert not Question.objects.exists()
+    good = SimpleUploadedFile("g.gift", "::A:: 好题 {T}\n\n::B:: 第二题 {F}\n".encode())
+    response = client.post(
+        "/admin/assessments/import/", {"bank": bank.pk, "file": good}
+    )
+    assert response.status_code == 302
+    assert bank.questions.count() == 2
+    template = client.get("/admin/assessments/template/")
+    assert template["Content-Type"].startswith("application/vnd.openxmlformats")
+    export = client.get("/admin/assessments/export/", {"bank": bank.pk})
+    assert openpyxl.load_workbook(io.BytesIO(export.content)).active.max_row == 3
+
+
+def test_learner_cannot_reach_admin_pages(client_for, learner, graded_exam):
+    exam = graded_exam[0]
+    client = client_for(learner)
+    for url in (
+        f"/admin/assessments/exams/{exam.pk}/results/",
+        "/admin/assessments/marking/",
+    ):
+        assert client.get(url).status_code in (302, 403)
+
+
+def test_results_are_scoped_to_a_unit_admins_subtree(
+    client_for, unit_admin, trainer, graded_exam
+):
+    exam = graded_exam[0]
+    url = f"/admin/assessments/exams/{exam.pk}/results/"
+    admin_page = client_for(unit_admin).get(url, **EN).content.decode()
+    assert (
+        "城关甲" in admin_page and "兰州乙" in admin_page and "秦州丙" not in admin_page
+    )
+    export = client_for(unit_admin).get(url, {"format": "xlsx"})
+    rows = list(openpyxl.load_workbook(io.BytesIO(export.content)).active.values)
+    assert sorted(r[0] for r in rows[1:]) == ["兰州乙", "城关甲"]
+    trainer_page = client_for(trainer).get(url, **EN).content.decode()
+    assert "秦州丙" in trainer_page
+    # A hand-typed unit outside the admin's subtree is ignored, not obeyed.
+    tianshui = graded_exam[3][2].unit.get_parent()
+    narrowed = (
+        client_for(unit_admin).get(url, {"unit": tianshui.pk}, **EN).content.decode()
+    )
+    assert "秦州丙" not in narrowed
+
+
+def test_marking_queue_then_results_and_analysis(
+    client_for, trainer, graded_exam, django_capture_on_commit_callbacks
+):
+    exam, _tf, essay, people = graded_exam
+    client = client_for(trainer)
+    queue = client.get("/admin/assessments/marking/", **EN)
+    assert queue.content.decode().count("/admin/assessments/marking/") >= 3
+    items = services.PaperItem.objects.filter(question=essay).order_by("attempt_id")
+    too_high = client.post(
+        f"/admin/assessments/marking/{items[0].pk}/", {"mark": "6", "comment": ""}, **EN
+    )
+    assert "between 0 and 5" in too_high.content.decode()
+    for item, mark in zip(items, ["4", "1", "0"], strict=True):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                f"/admin/assessments/marking/{item.pk}/",
+                {"mark": mark, "comment": "ok"},
+            )
+        assert response.status_code == 302
+    page = client.get(
+        f"/admin/assessments/exams/{exam.pk}/results/", **EN
+    ).content.decode()
+    assert "9.00 / 10.00" in page and "6.00 / 10.00" in page and "5.00 / 10.00" in page
+    analysis = client.get(f"/admin/assessments/exams/{exam.pk}/analysis/", **EN)
+    assert analysis.status_code == 200
+    assert "0.333" in analysis.content.decode()  # essay P = (0.8+0.2+0)/3
+
+
+def test_review_answered_in_admin(
+    client_for, trainer, graded_exam, django_capture_on_commit_callbacks
+):
+    exam, tf, essay, people = graded_exam
+    cadre = people[0]
+    attempt = services.Attempt.objects.get(exam=exam, cadre=cadre)
+    essay_item = attempt.items.get(question=essay)
+    services.item_mark(item_id=essay_item.pk, mark=Decimal("2"), by=trainer.user)
+    attempt.refresh_from_db()
+    review = services.review_request(
+        attempt=attempt, user=cadre.user, reason="简答要点齐全"
+    )
+    client = client_for(trainer)
+    assert "简答要点齐全" in client.get("/admin/assessments/reviews/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/admin/assessments/reviews/{review.pk}/",
+            {"answer": "复核后加分", f"mark-{essay_item.pk}": "4"},
+        )
+    assert response.status_code == 302
+    review = ResultReview.objects.get(pk=review.pk)
+    assert review.status == "changed" and review.grade_after == Decimal("9")
+    learner_client = client_for(cadre)
+    page = learner_client.get(reverse("assessments:attempt_result", args=[attempt.pk]))
+    assert "复核后加分" in page.content.decode()
