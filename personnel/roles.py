@@ -59,6 +59,9 @@ ROLE_PERMISSIONS = {
         "courses.view_*",
         # Unit administrators make courses required for their own subtree.
         "courses.add_courseassignment",
+        # Exam results of their own subtree (scoped in assessments' views).
+        "assessments.view_exam",
+        "assessments.view_result",
     ],
 }
 
