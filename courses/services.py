@@ -5,6 +5,7 @@ Every hour that lands in the training archive goes through
 """
 
 import datetime as dt
+import logging
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -39,6 +40,8 @@ from .models import (
     LessonProgress,
     TrainingClass,
 )
+
+logger = logging.getLogger(__name__)
 
 # The lesson page's script beats every HEARTBEAT_INTERVAL seconds while the
 # page is visible; one beat never credits more than HEARTBEAT_MAX_CREDIT, so
@@ -228,7 +231,33 @@ def enrolment_complete_if_done(*, enrolment_id: int) -> bool:
         source_type="course",
         source_id=str(course.pk),
     )
+    if course.certificate_template_id:
+        from .tasks import course_certificate_issue
+
+        transaction.on_commit(lambda: course_certificate_issue.delay(enrolment.pk))
     return True
+
+
+def enrolment_certificate_issue(*, enrolment_id: int) -> None:
+    """Issue the course's certificate to a cadre who completed it. A broken
+    template is logged for the trainer, never undoes the completion."""
+    enrolment = Enrolment.objects.select_related("course").get(pk=enrolment_id)
+    course = enrolment.course
+    if not (course.certificate_template_id and enrolment.completed_at):
+        return
+    try:
+        personnel_api.certificate_issue(
+            cadre_id=enrolment.cadre_id,
+            template_id=course.certificate_template_id,
+            subject_type="course",
+            subject_id=str(course.pk),
+            subject_title=course.title,
+            hours=course.credit_hours,
+            score=None,
+            completed_on=timezone.localdate(enrolment.completed_at),
+        )
+    except personnel_api.CertificateError:
+        logger.exception("Certificate for enrolment %s not issued", enrolment_id)
 
 
 def course_exam_pass_record(*, course_id: int, cadre_id: int) -> None:
@@ -381,7 +410,37 @@ def class_close(*, training_class: TrainingClass, closed_by=None) -> ClassCloseR
         place.save(update_fields=["absent_hours", "outcome", "hours_earned", "reason"])
     training_class.closed_at, training_class.closed_by = timezone.now(), closed_by
     training_class.save(update_fields=["closed_at", "closed_by"])
+    if training_class.certificate_template_id and result.earned:
+        from .tasks import class_certificates_issue as task
+
+        transaction.on_commit(lambda: task.delay(training_class.pk))
     return result
+
+
+def class_certificates_issue(*, training_class_id: int) -> None:
+    """Issue the class certificate to every participant who earned hours."""
+    training_class = TrainingClass.objects.get(pk=training_class_id)
+    earned = training_class.participants.filter(outcome=ParticipantOutcome.EARNED)
+    awards = [
+        personnel_api.certificate_award(
+            cadre_id=cadre_id,
+            completed_on=training_class.end_date,
+            hours=training_class.credit_hours,
+            started_on=training_class.start_date,
+        )
+        for cadre_id in earned.values_list("cadre_id", flat=True)
+    ]
+    try:
+        personnel_api.certificates_issue_bulk(
+            template_id=training_class.certificate_template_id,
+            subject_type="class",
+            subject_id=str(training_class.pk),
+            subject_title=training_class.title,
+            awards=awards,
+            issued_by_id=training_class.closed_by_id,
+        )
+    except personnel_api.CertificateError:
+        logger.exception("Certificates for class %s not issued", training_class_id)
 
 
 def _class_record_post(training_class: TrainingClass, cadre_id: int, closed_by):

@@ -55,6 +55,15 @@ class TrainingClass(ClusterableModel):
             "no hours. Cadre-training practice is 7 (one seventh)."
         ),
     )
+    certificate_template = models.ForeignKey(
+        "personnel.CertificateTemplate",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("certificate template"),
+        help_text=_("Participants who earn the hours get this certificate."),
+    )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -71,7 +80,9 @@ class TrainingClass(ClusterableModel):
         FieldRowPanel([FieldPanel("start_date"), FieldPanel("end_date")]),
         FieldRowPanel([FieldPanel("place"), FieldPanel("credit_hours")]),
         FieldPanel("teams", widget=forms.CheckboxSelectMultiple),
-        FieldPanel("absence_limit_divisor"),
+        FieldRowPanel(
+            [FieldPanel("absence_limit_divisor"), FieldPanel("certificate_template")]
+        ),
         MultiFieldPanel([InlinePanel("sessions")], heading=_("Sessions")),
         MultiFieldPanel([InlinePanel("participants")], heading=_("Roster")),
     ]

@@ -66,6 +66,15 @@ class CoursePage(Page):
         default=False,
         help_text=_("If set, the course completes only once its exam is passed."),
     )
+    certificate_template = models.ForeignKey(
+        "personnel.CertificateTemplate",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("certificate template"),
+        help_text=_("Leave empty for no certificate on completion."),
+    )
     # Kept up to date from the live lessons (services.course_totals_refresh).
     credit_hours = models.DecimalField(
         _("credit hours"), max_digits=5, decimal_places=1, default=Decimal("0")
@@ -83,6 +92,7 @@ class CoursePage(Page):
                 FieldPanel("teams", widget=forms.CheckboxSelectMultiple),
                 FieldPanel("trainer_name"),
                 FieldPanel("requires_exam"),
+                FieldPanel("certificate_template"),
             ],
             heading=_("Course facts"),
         ),

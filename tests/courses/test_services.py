@@ -242,3 +242,43 @@ def test_lesson_progress_rows_are_unique(learner):
     services.lesson_heartbeat(lesson=lesson, cadre=learner)
     services.lesson_heartbeat(lesson=lesson, cadre=learner)
     assert LessonProgress.objects.count() == 1
+
+
+# ------------------------------------------------------------ certificates
+
+
+def test_course_completion_issues_certificate(
+    learner, django_capture_on_commit_callbacks
+):
+    from personnel.models import Certificate
+    from tests.personnel.certificate_helpers import make_template
+
+    template = make_template()
+    course = f.course(lessons=1)
+    course.certificate_template = template
+    course.save_revision().publish()
+    services.enrolment_create(course=course, cadre=learner)
+    with django_capture_on_commit_callbacks(execute=True):
+        beat_until_done(lessons_of(course)[0], learner, timezone.now(), seconds=60)
+    certificate = Certificate.objects.get(cadre=learner)
+    assert (certificate.subject_type, certificate.subject_id) == (
+        "course",
+        str(course.pk),
+    )
+
+
+def test_class_closing_issues_certificates_to_those_who_earned(
+    province, django_capture_on_commit_callbacks
+):
+    from personnel.models import Certificate
+    from tests.personnel.certificate_helpers import make_template
+
+    present, absent = (CadreFactory(unit=province["chengguan"]) for _ in range(2))
+    klass = f.training_class(organiser=province["root"], participants=[present, absent])
+    klass.certificate_template = make_template()
+    klass.save()
+    for session in klass.sessions.all():
+        services.attendance_mark(session=session, statuses={present.pk: "present"})
+    with django_capture_on_commit_callbacks(execute=True):
+        services.class_close(training_class=klass)
+    assert list(Certificate.objects.values_list("cadre_id", flat=True)) == [present.pk]
