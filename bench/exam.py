@@ -1,0 +1,837 @@
+"""Exam-day benchmark (`make bench-exam`): see bench/README.md.
+
+Builds its own PostgreSQL database (bench_exam), migrates it with
+production settings (bench.settings), seeds candidates, an exam and
+signed-in sessions, serves the project with gunicorn pinned to core 0 and
+drives it with locust pinned to core 1, all on 127.0.0.1. Phases:
+
+1. saturation: a bare Django JSON view, then answer saves, same load;
+2. start spike: 1,000 candidates press Start in the same second;
+3. capacity: candidates saving every 60 s, stepped up until p95 > 500 ms
+   or an error;
+4. faults: a gunicorn worker is SIGKILLed and Redis restarted during a run,
+   then every acknowledged save and submit is checked in the database.
+
+Prints a summary and writes it to docs/benchmarks.md ("Exam day").
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VAR = ROOT / "var" / "bench" / "exam"
+LOCUSTFILE = ROOT / "bench" / "locustfile_exam.py"
+DOCS = ROOT / "docs" / "benchmarks.md"
+PY = sys.executable
+DB_NAME = "bench_exam"
+PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+REDIS_DB = 3
+SHARED_REDIS_START = [
+    "redis-server", "--daemonize", "yes", "--bind", "127.0.0.1", "-::1",
+    "--port", "6379", "--save", "", "--appendonly", "no",
+    "--dir", "/var/lib/redis", "--logfile", "/var/log/redis/ci.log",
+]  # fmt: skip
+TARGETS = {
+    "ratio": 0.5,
+    "capacity": 3000,
+    "spike_p95_ms": 2000,
+    "capacity_p95_ms": 500,
+}
+
+
+def _arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="short smoke run")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--saturation-users", type=int, default=40)
+    parser.add_argument("--saturation-seconds", type=int, default=30)
+    parser.add_argument("--spike", type=int, default=1000)
+    parser.add_argument(
+        "--levels", default="1000,2000,3000,4000,5000,6000,8000",
+        help="capacity steps (candidates)",
+    )  # fmt: skip
+    parser.add_argument("--hold", type=int, default=75, help="seconds per step")
+    parser.add_argument("--spawn-rate", type=float, default=40)
+    parser.add_argument("--fault-users", type=int, default=100)
+    parser.add_argument(
+        "--redis-port", type=int, default=6390,
+        help="6390: a private redis-server the bench starts and restarts; "
+        "6379: the machine's shared Redis (restarted too!)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--phases", default="saturation,spike,capacity,faults",
+        help="comma-separated subset to run (docs are written only for all)",
+    )  # fmt: skip
+    parser.add_argument("--no-docs", action="store_true")
+    args = parser.parse_args()
+    args.phases = set(args.phases.split(","))
+    if args.phases != {"saturation", "spike", "capacity", "faults"}:
+        args.no_docs = True
+    if args.quick:
+        args.saturation_seconds, args.spike, args.hold = 10, 200, 20
+        args.levels, args.fault_users, args.no_docs = "200,400", 30, True
+    return args
+
+
+# --- services ---------------------------------------------------------------
+
+
+def _run(cmd: list[str], **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run(cmd, check=True, capture_output=True, text=True, **kwargs)  # noqa: S603
+
+
+class Redis:
+    """The broker/cache; a private instance unless --redis-port 6379."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.shared = port == 6379
+
+    def command(self) -> list[str]:
+        if self.shared:
+            return SHARED_REDIS_START
+        return [
+            "redis-server", "--daemonize", "yes", "--bind", "127.0.0.1",
+            "--port", str(self.port), "--save", "", "--appendonly", "no",
+            "--dir", str(VAR), "--logfile", str(VAR / "redis.log"),
+        ]  # fmt: skip
+
+    def ping(self) -> bool:
+        done = subprocess.run(  # noqa: S603
+            ["redis-cli", "-p", str(self.port), "ping"],  # noqa: S607
+            capture_output=True,
+            text=True,
+        )
+        return done.stdout.strip() == "PONG"
+
+    def start(self) -> None:
+        if not self.ping():
+            _run(self.command())
+        _wait(self.ping, seconds=10, what="redis")
+
+    def shutdown(self) -> None:
+        subprocess.run(  # noqa: S603
+            ["redis-cli", "-p", str(self.port), "shutdown", "nosave"],  # noqa: S607
+            capture_output=True,
+        )
+
+    def stop(self) -> None:
+        if not self.shared:
+            self.shutdown()
+
+
+def _which(program: str) -> str:
+    return shutil.which(program) or program
+
+
+def _wait(check, *, seconds: float, what: str) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(0.2)
+    raise RuntimeError(f"{what} did not come up within {seconds} s")
+
+
+def _environment(args) -> dict[str, str]:
+    return {
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "DJANGO_SECRET_KEY": "bench-only-" + "x" * 40,
+        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DB_NAME}",
+        "CELERY_BROKER_URL": f"redis://127.0.0.1:{args.redis_port}/{REDIS_DB}",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,testserver",
+        "DJANGO_SECURE_SSL_REDIRECT": "false",
+        "DJANGO_SECURE_HSTS_SECONDS": "0",
+        "PYTHONPATH": str(ROOT),
+    }
+
+
+def database_recreate() -> None:
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{DB_NAME}"')
+
+
+class Gunicorn:
+    """The project under gunicorn, pinned to core 0."""
+
+    def __init__(self, args):
+        self.args = args
+        self.url = f"http://127.0.0.1:{args.port}"
+        self.process: subprocess.Popen | None = None
+
+    def __enter__(self):
+        log = open(VAR / "gunicorn.log", "w")  # noqa: SIM115
+        command = (
+            f"{_which('taskset')} -c 0 {Path(PY).parent / 'gunicorn'} "
+            f"training_site.wsgi:application --bind 127.0.0.1:{self.args.port} "
+            f"--workers {self.args.workers} --worker-class gthread "
+            f"--threads {self.args.threads} --backlog 4096 --keep-alive 5 "
+            "--timeout 60 --graceful-timeout 10 --log-level warning"
+        )
+        self.process = subprocess.Popen(  # noqa: S603
+            command.split(),
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        _wait(self.ready, seconds=60, what="gunicorn")
+        return self
+
+    def ready(self) -> bool:
+        try:
+            with urllib.request.urlopen(self.url + "/bench/bare/", timeout=2) as reply:  # noqa: S310
+                return reply.status == 200
+        except OSError:
+            return False
+
+    def workers(self) -> list[int]:
+        import psutil
+
+        return [child.pid for child in psutil.Process(self.process.pid).children()]
+
+    def kill_one_worker(self) -> int:
+        victim = self.workers()[0]
+        os.kill(victim, signal.SIGKILL)
+        return victim
+
+    def __exit__(self, *exc):
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+# --- locust ---------------------------------------------------------------
+
+
+def locust_run(
+    tag, user_class, *, url, users=0, rate=1, seconds=30, env=None, during=None
+):  # noqa: E501
+    """Run one locust class headless on core 1; return its files."""
+    prefix = VAR / tag
+    files = {
+        "csv": prefix,
+        "events": VAR / f"{tag}_events.csv",
+        "acks": VAR / f"{tag}_acks.jsonl",
+    }
+    for name in ("events", "acks"):
+        files[name].unlink(missing_ok=True)
+    cmd = [
+        "taskset", "-c", "1", PY, "-m", "locust", "-f", str(LOCUSTFILE),
+        "--headless", "--host", url, "--csv", str(prefix), "--only-summary",
+        "--loglevel", "WARNING", "--stop-timeout", "15", "-t", f"{seconds}s",
+    ]  # fmt: skip
+    if users:
+        cmd += ["-u", str(users), "-r", str(rate)]
+    environment = {
+        **os.environ,
+        "BENCH_EVENTS_FILE": str(files["events"]),
+        "BENCH_ACKS_FILE": str(files["acks"]),
+        **(env or {}),
+    }
+    before = cpu_times()
+    with open(VAR / f"{tag}_locust.log", "w") as log:
+        process = subprocess.Popen(  # noqa: S603
+            [*cmd, user_class], cwd=ROOT, env=environment, stdout=log, stderr=log
+        )
+        if during:
+            during(process)
+        process.wait(timeout=seconds + 120)
+    files["cpu"] = cpu_busy(before, cpu_times())
+    files["cpu"] += f"; load average {os.getloadavg()[0]:.1f}"
+    return files
+
+
+def cpu_times() -> dict[str, tuple[int, int]]:
+    """{"cpu0": (busy, total), ...} jiffies from /proc/stat."""
+    times = {}
+    for line in Path("/proc/stat").read_text().splitlines():
+        name, *values = line.split()
+        if name.startswith("cpu") and name != "cpu":
+            numbers = [int(v) for v in values[:8]]
+            idle = numbers[3] + numbers[4]
+            times[name] = (sum(numbers) - idle, sum(numbers))
+    return times
+
+
+def cpu_busy(before: dict, after: dict) -> str:
+    """ "core 0 97%, core 1 41%" between two cpu_times() readings."""
+    parts = []
+    for name, (busy, total) in sorted(after.items()):
+        old_busy, old_total = before.get(name, (0, 0))
+        share = (busy - old_busy) / max(1, total - old_total)
+        parts.append(f"core {name[3:]} {share:.0%}")
+    return ", ".join(parts)
+
+
+def locust_stats(prefix: Path) -> dict[str, dict]:
+    """Rows of locust's <prefix>_stats.csv by request name."""
+    path = Path(f"{prefix}_stats.csv")
+    if not path.exists():
+        return {}
+    with path.open(newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    return {
+        row["Name"]: {
+            "count": int(row["Request Count"]),
+            "failures": int(row["Failure Count"]),
+            "rps": float(row["Requests/s"]),
+            "p50": _number(row["50%"]),
+            "p95": _number(row["95%"]),
+            "p99": _number(row["99%"]),
+        }
+        for row in rows
+    }
+
+
+def _number(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        return float("nan")
+
+
+def events_read(path: Path) -> list[tuple[float, str, float, bool]]:
+    if not path.exists():
+        return []
+    rows = []
+    with path.open() as handle:
+        for line in handle:
+            end, name, ms, ok = line.rstrip("\n").rsplit(",", 3)
+            rows.append((float(end), name, float(ms), ok == "1"))
+    return rows
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+def acks_read(paths: list[Path]) -> tuple[list[dict], set[int]]:
+    saves, submits = [], set()
+    for path in paths:
+        if not path.exists():
+            continue
+        for line in path.read_text().splitlines():
+            record = json.loads(line)
+            if "submit" in record:
+                submits.add(record["submit"])
+            else:
+                saves.append(record)
+    return saves, submits
+
+
+# --- setup ------------------------------------------------------------------
+
+
+def django_ready() -> None:
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", interactive=False, verbosity=0)
+
+
+def exam_endpoints_exist() -> bool:
+    from django.urls import Resolver404, resolve
+
+    try:
+        return all(
+            resolve(path).namespace == "assessments"
+            for path in (
+                "/exams/1/start/",
+                "/exams/attempts/1/answers/",
+                "/exams/attempts/1/state/",
+                "/exams/attempts/1/submit/",
+            )
+        )
+    except Resolver404:
+        return False
+
+
+def seed(args) -> dict:
+    """Candidates in pools, one exam, sessions; writes the users file."""
+    from bench import exam_data
+
+    levels = [int(n) for n in args.levels.split(",")]
+    sizes = {
+        "save": args.saturation_users,
+        "spike": args.spike,
+        "capacity": max(levels),
+        "fault": args.fault_users,
+        "probe": 1,
+    }
+    users = exam_data.candidates_create(count=sum(sizes.values()))
+    credentials = exam_data.sessions_create(users)
+    pools, start = {}, 0
+    for pool, size in sizes.items():
+        pools[pool] = credentials[start : start + size]
+        start += size
+    (VAR / "users.json").write_text(json.dumps(pools))
+    exam = exam_data.exam_create()
+    (VAR / "catalogue.json").write_text(json.dumps(exam_data.catalogue()))
+    by_pk = {user.pk: user for user in users}
+    for pool in ("save", "capacity", "fault"):
+        exam_data.attempts_predraw(
+            exam=exam, users=[by_pk[entry["user"]] for entry in pools[pool]]
+        )
+    return {"exam": exam.pk, "candidates": len(users), "probe": pools["probe"][0]}
+
+
+def _exam_env(pool: str, exam_id: int) -> dict[str, str]:
+    return {
+        "BENCH_POOL": pool,
+        "BENCH_EXAM_ID": str(exam_id),
+        "BENCH_USERS_FILE": str(VAR / "users.json"),
+        "BENCH_CATALOGUE_FILE": str(VAR / "catalogue.json"),
+    }
+
+
+def request_costs(exam_id: int, probe: dict) -> dict[str, dict]:
+    """CPU milliseconds and SQL queries per request, one process, no load.
+
+    Django's test client in this process, so the figures show what each
+    request costs the server apart from network and concurrency.
+    """
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+
+    from bench.exam_paper import answer_for, paper_items
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(get_user_model().objects.get(pk=probe["user"]))
+    calls = {"statements": 0}
+
+    def count(execute, sql, params, many, context):
+        calls["statements"] += 1
+        return execute(sql, params, many, context)
+
+    def measure(request, repeat=20):
+        calls["statements"] = 0
+        begun = time.process_time()
+        with connection.execute_wrapper(count):
+            for _ in range(repeat):
+                reply = request()
+        return reply, {
+            "cpu_ms": (time.process_time() - begun) * 1000 / repeat,
+            "queries": calls["statements"] / repeat,
+        }
+
+    start = f"/exams/{exam_id}/start/"
+    costs: dict[str, dict] = {}
+    reply, costs["Start, drawing the paper"] = measure(lambda: client.post(start), 1)
+    attempt = reply.headers["Location"].rstrip("/").split("/")[-1]
+    _reply, costs["Start again (resume)"] = measure(lambda: client.post(start))
+    paper = f"/exams/attempts/{attempt}/"
+    _reply, costs["paper page (50 questions)"] = measure(lambda: client.get(paper))
+    reply, costs["state"] = measure(lambda: client.get(paper + "state/"))
+    catalogue = json.loads((VAR / "catalogue.json").read_text())
+    item = paper_items(reply.json(), catalogue)[0]
+    sequence = iter(range(1, 1000))
+
+    def save():
+        body = {"question": item["question"], "response": answer_for(item)}
+        body["seq"] = next(sequence)
+        return client.post(paper + "answers/", body, content_type="application/json")
+
+    _reply, costs["answer save"] = measure(save)
+    _reply, costs["bare view"] = measure(lambda: client.get("/bench/bare/"))
+    return costs
+
+
+# --- phases -----------------------------------------------------------------
+
+
+def phase_saturation(args, url: str, exam_id: int | None) -> dict:
+    users, seconds = args.saturation_users, args.saturation_seconds
+    bare = locust_run(
+        "bare", "BareUser", url=url, users=users, rate=users, seconds=seconds
+    )
+    figures = {"bare": locust_stats(bare["csv"]).get("bare"), "cpu": {}}
+    figures["cpu"]["bare"] = bare["cpu"]
+    if exam_id:
+        save = locust_run(
+            "save", "SaveUser", url=url, users=users, rate=users, seconds=seconds,
+            env=_exam_env("save", exam_id),
+        )  # fmt: skip
+        figures["save"] = locust_stats(save["csv"]).get("save")
+        figures["cpu"]["save"] = save["cpu"]
+    return figures
+
+
+def phase_spike(args, url: str, exam_id: int) -> dict:
+    files = locust_run(
+        "spike", "SpikeUser", url=url, users=args.spike, rate=args.spike,
+        seconds=30 if args.quick else 120, env=_exam_env("spike", exam_id),
+    )  # fmt: skip
+    stats = locust_stats(files["csv"])
+    events = [e for e in events_read(files["events"]) if e[1] == "start"]
+    last_start = max((end for end, _n, _ms, _ok in events), default=0.0)
+    first = min((end - ms / 1000 for end, _n, ms, _ok in events), default=0.0)
+    return {
+        "users": args.spike,
+        "start": stats.get("start"),
+        "page": stats.get("attempt page"),
+        "all_started_in": last_start - first,
+        "cpu": files["cpu"],
+    }
+
+
+def phase_capacity(args, url: str, exam_id: int) -> dict:
+    levels = [int(n) for n in args.levels.split(",")]
+    seconds = int(len(levels) * (args.hold + 2) + max(levels) / args.spawn_rate)
+    files = locust_run(
+        "capacity", "CandidateUser", url=url, seconds=seconds + 30,
+        env={**_exam_env("capacity", exam_id), "BENCH_LEVELS": args.levels,
+             "BENCH_HOLD": str(args.hold), "BENCH_SPAWN_RATE": str(args.spawn_rate)},
+    )  # fmt: skip
+    steps = _capacity_steps(files["events"], VAR / "capacity_locust.log")
+    held = max((step["users"] for step in steps if step["ok"]), default=0)
+    return {"steps": steps, "held": held, "cpu": files["cpu"]}
+
+
+def _capacity_steps(events_file: Path, log: Path) -> list[dict]:
+    """Each step the shape finished: users, its last minute's p95 and errors."""
+    events = events_read(events_file)
+    steps = []
+    for line in log.read_text().splitlines() if log.exists() else []:
+        if not line.startswith("capacity step "):
+            continue
+        words = line.split()
+        users, ended = int(words[2]), float(words[5])
+        window = [(ms, ok) for end, _n, ms, ok in events if ended - 60 <= end <= ended]
+        steps.append(
+            {
+                "users": users,
+                "ok": words[-1] == "ok",
+                "requests": len(window),
+                "p95": percentile([ms for ms, _ok in window], 0.95),
+                "errors": sum(1 for _ms, ok in window if not ok),
+            }
+        )
+    return steps
+
+
+def phase_faults(args, url: str, exam_id: int, server: Gunicorn, redis: Redis):
+    timeline: list[str] = []
+
+    def inject(process):
+        time.sleep(15)
+        timeline.append(
+            f"t=15 s: SIGKILL to gunicorn worker {server.kill_one_worker()}"
+        )
+        time.sleep(10)
+        redis.shutdown()
+        timeline.append("t=25 s: `redis-cli shutdown nosave` (Redis down, data gone)")
+        time.sleep(5)
+        redis.start()
+        timeline.append("t=30 s: Redis started again")
+
+    files = locust_run(
+        "fault", "FaultUser", url=url, users=args.fault_users,
+        rate=args.fault_users, seconds=80, during=inject,
+        env=_exam_env("fault", exam_id),
+    )  # fmt: skip
+    stats = locust_stats(files["csv"])
+    failures = sum(
+        row["failures"] for name, row in stats.items() if name != "Aggregated"
+    )
+    return {"timeline": timeline, "failures": failures, "users": args.fault_users}
+
+
+def machine() -> dict[str, str]:
+    from importlib.metadata import version
+
+    import django
+
+    cpu = "unknown CPU"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    memory_kb = int(Path("/proc/meminfo").read_text().split()[1])
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        postgres = cursor.fetchone()[0].split()[0]
+    redis = (
+        subprocess.run(  # noqa: S603
+            [_which("redis-server"), "--version"], capture_output=True, text=True
+        )
+        .stdout.split()[2]
+        .removeprefix("v=")
+    )
+    return {
+        "cpu": f"{os.cpu_count()} × {cpu}",
+        "memory": f"{memory_kb / 1024 / 1024:.0f} GiB",
+        "software": f"Python {platform.python_version()}, Django {django.__version__}, "
+        f"gunicorn {version('gunicorn')}, locust {version('locust')}, "
+        f"PostgreSQL {postgres}, Redis {redis}",
+    }
+
+
+def _ms(value) -> str:
+    return "–" if value is None or value != value else f"{value:,.0f} ms"
+
+
+def _row(name: str, stats: dict | None) -> str:
+    if not stats:
+        return f"| {name} | not run | | | | |"
+    return (
+        f"| {name} | {stats['rps']:,.0f}/s | {_ms(stats['p50'])} | "
+        f"{_ms(stats['p95'])} | {_ms(stats['p99'])} | "
+        f"{stats['failures']} of {stats['count']} |"
+    )
+
+
+def _verdict(ok: bool) -> str:
+    return "met" if ok else "**not met**"
+
+
+def report(args, figures: dict) -> str:
+    """The Markdown section for docs/benchmarks.md (also printed)."""
+    machine_ = figures["machine"]
+    lines = [
+        f"Measured {figures['when']} on {machine_['cpu']}, {machine_['memory']}; "
+        f"{machine_['software']}. gunicorn {args.workers} gthread workers × "
+        f"{args.threads} threads pinned to core 0, locust (FastHttpUser) pinned "
+        "to core 1, PostgreSQL and Redis unpinned on the same machine, all on "
+        "127.0.0.1; production settings (`bench.settings`: production over "
+        f"plain HTTP); {figures.get('candidates', 0):,} candidates, one exam "
+        "with a 50-question paper drawn per candidate from a 200-question bank.",
+        "",
+        "Command: `make bench-exam` (runs `.venv/bin/python bench/exam.py"
+        + (" --quick" if args.quick else "")
+        + "`; about 20 minutes). Raw CSVs and logs: `var/bench/exam/`.",
+        "",
+    ]
+    parts = (
+        _report_costs,
+        _report_saturation,
+        _report_spike,
+        _report_capacity,
+        _report_faults,
+    )
+    for part in parts:
+        lines += part(figures)
+    return "\n".join(lines) + "\n"
+
+
+def _report_costs(figures: dict) -> list[str]:
+    costs = figures.get("costs")
+    if not costs:
+        return []
+    return [
+        "### Cost of one request (one process, no load)",
+        "",
+        "| request | CPU | SQL queries (without BEGIN/COMMIT) |",
+        "|---|---|---|",
+        *(
+            f"| {name} | {cost['cpu_ms']:.1f} ms | {cost['queries']:.0f} |"
+            for name, cost in costs.items()
+        ),
+        "",
+    ]
+
+
+def _report_saturation(figures: dict) -> list[str]:
+    sat = figures.get("saturation")
+    if not sat:
+        return []
+    lines = [
+        "### Answer saves at saturation",
+        "",
+        "Closed loop, no think time, the same number of users for both rows.",
+        "",
+        "| request | throughput | p50 | p95 | p99 | failed |",
+        "|---|---|---|---|---|---|",
+        _row("bare Django view (small JSON)", sat.get("bare")),
+        _row("answer save", sat.get("save")),
+        "",
+        f"CPU: bare run {sat['cpu'].get('bare')}; save run {sat['cpu'].get('save')}.",
+    ]
+    if sat.get("save") and sat.get("bare"):
+        ratio = sat["save"]["rps"] / sat["bare"]["rps"]
+        lines += [
+            "",
+            f"- save / bare throughput: **{ratio:.2f}** (target ≥ "
+            f"{TARGETS['ratio']}: {_verdict(ratio >= TARGETS['ratio'])}).",
+        ]
+    elif not sat.get("save"):
+        lines += ["", "The exam endpoints were not there yet: only the bare view ran."]
+    return lines + [""]
+
+
+def _report_spike(figures: dict) -> list[str]:
+    spike = figures.get("spike")
+    if not spike:
+        return []
+    start = spike.get("start") or {}
+    failed = start.get("failures", 0) + (spike.get("page") or {}).get("failures", 0)
+    ok = failed == 0 and start.get("p95", 1e9) < TARGETS["spike_p95_ms"]
+    return [
+        f"### Start spike: {spike['users']:,} candidates press Start in one second",
+        "",
+        "| request | throughput | p50 | p95 | p99 | failed |",
+        "|---|---|---|---|---|---|",
+        _row("Start (POST → 302)", spike.get("start")),
+        _row("paper page after the redirect", spike.get("page")),
+        "",
+        f"- the last Start was answered {spike['all_started_in']:.0f} s after "
+        f"the first was sent; CPU {spike['cpu']}.",
+        f"- target zero errors and p95 < 2 s: {_verdict(ok)}.",
+        "",
+    ]
+
+
+def _report_capacity(figures: dict) -> list[str]:
+    capacity = figures.get("capacity")
+    if not capacity:
+        return []
+    held = capacity["held"]
+    return [
+        "### Capacity: candidates saving every 60 s, changing page every 3 min",
+        "",
+        "Each step adds candidates (each presses Start, loads the paper, then "
+        "saves once a minute and reloads the paper every third minute) and is "
+        "judged on its last minute.",
+        "",
+        "| candidates | requests in the last minute | p95 | errors | verdict |",
+        "|---|---|---|---|---|",
+        *(
+            f"| {s['users']:,} | {s['requests']:,} | {_ms(s['p95'])} | "
+            f"{s['errors']} | {'ok' if s['ok'] else 'failed'} |"
+            for s in capacity["steps"]
+        ),
+        "",
+        f"- held: **{held:,}** candidates (target ≥ {TARGETS['capacity']:,}: "
+        f"{_verdict(held >= TARGETS['capacity'])}); CPU {capacity['cpu']}.",
+        "",
+    ]
+
+
+def _report_faults(figures: dict) -> list[str]:
+    faults, checks = figures.get("faults"), figures.get("checks")
+    if not faults or not checks:
+        return []
+    ok = (
+        checks["lost"] == 0
+        and checks["results_missing"] == 0
+        and checks["results_extra"] == 0
+    )
+    return [
+        f"### Faults: {faults['users']} candidates saving every second, then "
+        "submitting",
+        "",
+        *(f"- {event}" for event in faults["timeline"]),
+        f"- requests that failed during the run: {faults['failures']} (a client "
+        "retries; a save without an acknowledgement is not counted as lost).",
+        f"- acknowledged saves (all phases) checked in the database: "
+        f"{checks['acknowledged']:,}; **lost: {checks['lost']}**.",
+        f"- submitted attempts: {checks['submitted']}; without a result: "
+        f"{checks['results_missing']}; with more than one: "
+        f"{checks['results_extra']}; still open: {checks['still_open']}.",
+        f"- target zero lost answers, exactly one result per submitted attempt: "
+        f"{_verdict(ok)}.",
+        "",
+    ]
+
+
+def docs_write(section: str) -> None:
+    """Replace the body of '## Exam day' in docs/benchmarks.md."""
+    text = DOCS.read_text()
+    start = text.index("## Exam day")
+    body_start = text.index("\n", start) + 1
+    following = text.find("\n## ", body_start)
+    end = following + 1 if following != -1 else len(text)
+    DOCS.write_text(text[:body_start] + "\n" + section + "\n" + text[end:])
+
+
+# --- main -------------------------------------------------------------------
+
+
+def run(args, redis: Redis) -> dict:
+    database_recreate()
+    django_ready()
+    figures: dict = {"when": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")}
+    figures["machine"] = machine()
+    ready = exam_endpoints_exist()
+    seeded = seed(args) if ready else {"exam": None, "candidates": 0}
+    figures["candidates"] = seeded["candidates"]
+    (ROOT / "var" / "bench" / "static").mkdir(parents=True, exist_ok=True)
+    if ready:
+        figures["costs"] = request_costs(seeded["exam"], seeded["probe"])
+    with Gunicorn(args) as server:
+        if "saturation" in args.phases:
+            print("phase: saturation", flush=True)
+            figures["saturation"] = phase_saturation(args, server.url, seeded["exam"])
+        if not ready:
+            return figures
+        if "spike" in args.phases:
+            print("phase: start spike", flush=True)
+            figures["spike"] = phase_spike(args, server.url, seeded["exam"])
+        if "capacity" in args.phases:
+            print("phase: capacity", flush=True)
+            figures["capacity"] = phase_capacity(args, server.url, seeded["exam"])
+        if "faults" in args.phases:
+            print("phase: faults", flush=True)
+            figures["faults"] = phase_faults(
+                args, server.url, seeded["exam"], server, redis
+            )
+    from bench import exam_data
+
+    saves, submits = acks_read(
+        [VAR / f"{tag}_acks.jsonl" for tag in ("save", "capacity", "fault")]
+    )
+    figures["checks"] = exam_data.acknowledged_check(saves=saves, submits=submits)
+    return figures
+
+
+def main() -> int:
+    args = _arguments()
+    if shutil.which("taskset") is None or shutil.which("redis-server") is None:
+        print("bench-exam needs taskset and redis-server on this machine")
+        return 2
+    shutil.rmtree(VAR, ignore_errors=True)
+    VAR.mkdir(parents=True)
+    os.environ.update(_environment(args))
+    sys.path.insert(0, str(ROOT))
+    redis = Redis(args.redis_port)
+    redis.start()
+    try:
+        figures = run(args, redis)
+    finally:
+        redis.stop()
+    section = report(args, figures)
+    print("\n" + section)
+    if not args.no_docs:
+        docs_write(section)
+        print(f"written to {DOCS.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
