@@ -10,6 +10,7 @@ Concurrency rules (proved on PostgreSQL in tests/assessments/test_concurrency.py
 """
 
 import datetime as dt
+import logging
 import random
 import secrets
 from decimal import Decimal
@@ -51,6 +52,7 @@ from .models import (
 from .selectors import exam_is_eligible, exam_window_for, latest_responses, save_grace
 
 ZERO = Decimal("0")
+logger = logging.getLogger(__name__)
 
 
 # --- Paper -----------------------------------------------------------------
@@ -390,8 +392,11 @@ def _result_refresh(
 
 
 def _post_on_commit(*, attempt_id: int, reason: str) -> None:
+    # robust: a failing post is logged, never turned into an error page for
+    # a candidate whose submit has already been committed.
     transaction.on_commit(
-        lambda: tasks.result_post_to_archive.delay(attempt_id, reason[:200])
+        lambda: tasks.result_post_to_archive.delay(attempt_id, reason[:200]),
+        robust=True,
     )
 
 
@@ -606,13 +611,31 @@ def result_post(*, attempt_id: int, reason: str = "") -> None:
 
 
 def _passed_notify(*, attempt: Attempt) -> None:
-    """Optional hooks into other apps, used only when they provide them."""
-    course_id = getattr(attempt.exam, "course_id", None)
-    if course_id:
-        try:
-            from courses import api as courses_api
-        except ImportError:
-            courses_api = None
-        hook = getattr(courses_api, "course_exam_passed", None)
-        if hook is not None:
-            hook(course_id=course_id, cadre_id=attempt.cadre_id)
+    """Tell courses (course exam passed) and issue the exam's certificate.
+
+    Each is idempotent on the other side (a second pass records nothing new,
+    a second issue returns the valid certificate). A failure here is logged
+    and does not undo the result, which is already posted.
+    """
+    from courses import api as courses_api
+    from personnel import api as personnel_api
+
+    exam, result = attempt.exam, attempt.result
+    try:
+        if exam.course_id:
+            courses_api.course_exam_passed(
+                course_id=exam.course_id, cadre_id=attempt.cadre_id
+            )
+        if exam.certificate_template_id:
+            personnel_api.certificate_issue(
+                cadre_id=attempt.cadre_id,
+                template_id=exam.certificate_template_id,
+                subject_type="exam",
+                subject_id=str(exam.pk),
+                subject_title=exam.title,
+                hours=None,
+                score=result.grade,
+                completed_on=timezone.localdate(attempt.closed_at),
+            )
+    except Exception:
+        logger.exception("After-pass hooks failed for attempt %s", attempt.pk)

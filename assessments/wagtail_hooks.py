@@ -160,6 +160,10 @@ class ExamViewSet(ModelViewSet):
                 ],
                 heading=_("Review policy"),
             ),
+            MultiFieldPanel(
+                [FieldPanel("course"), FieldPanel("certificate_template")],
+                heading=_("Course and certificate"),
+            ),
         ],
         base_form_class=ExamForm,
     )

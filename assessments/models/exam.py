@@ -75,6 +75,24 @@ class Exam(ClusterableModel):
     eligible_cadres = models.ManyToManyField(
         "personnel.Cadre", blank=True, related_name="+", verbose_name=_("named cadres")
     )
+    course = models.ForeignKey(
+        "courses.CoursePage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("course"),
+        help_text=_("Passing this exam counts towards completing the course."),
+    )
+    certificate_template = models.ForeignKey(
+        "personnel.CertificateTemplate",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("certificate on passing"),
+        help_text=_("Leave empty to issue no certificate."),
+    )
     is_published = models.BooleanField(_("published"), default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
