@@ -4,6 +4,15 @@ from tests.personnel.factories import CadreFactory, unit_child, unit_root
 
 
 @pytest.fixture(autouse=True)
+def django_db_serialized_rollback():
+    """Overrides pytest-django's fixture of this name so that its name is in
+    every test's fixtures: transactional tests (live server, real Celery
+    workers, concurrency on PostgreSQL) then restore the migrated data (the
+    five teams, role groups, Wagtail's root page) instead of leaving an
+    empty database to the tests after them."""
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 

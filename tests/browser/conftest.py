@@ -35,6 +35,13 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    # A browser in China asks for Chinese; tests that need English click
+    # the language switcher like a user would.
+    return {**browser_context_args, "locale": "zh-CN"}
+
+
 @pytest.fixture
 def sign_in(page, live_server):
     """sign_in(username, password) through the real sign-in form."""
