@@ -170,6 +170,9 @@ if AWS_STORAGE_BUCKET_NAME:
     }
 else:
     _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+# With local storage the app serves public media itself (see urls.py);
+# put a web server or object storage in front for heavy traffic.
+SERVE_PUBLIC_MEDIA = env.bool("SERVE_PUBLIC_MEDIA", default=not AWS_STORAGE_BUCKET_NAME)
 STORAGES = {
     "default": _default_storage,
     "staticfiles": {
