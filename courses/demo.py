@@ -370,7 +370,7 @@ def _roster(klass, teams, rng):
     pool = list(Cadre.objects.filter(teams__code__in=teams).distinct().order_by("pk"))
     learner = Cadre.objects.filter(user__username="learner").first()
     chosen = rng.sample(pool, k=min(len(pool), 30))
-    if learner is not None and learner not in chosen and "monitoring" not in teams:
+    if learner is not None and learner not in chosen and "enforcement" in teams:
         chosen.append(learner)
     for cadre in chosen:
         ClassParticipant.objects.create(training_class=klass, cadre=cadre)
