@@ -4,11 +4,11 @@ import io
 from dataclasses import dataclass
 
 import pandas as pd
-from openpyxl.styles import Font
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils.translation import gettext as _
+from openpyxl.styles import Font
 
 from . import roles
 from .errors import RosterImportError
