@@ -2,6 +2,7 @@
 the PDF needs no font for them (ECharts draws the same charts on screen)."""
 
 import io
+import itertools
 import math
 
 import matplotlib
@@ -19,12 +20,22 @@ plt.rcParams.update(
 )
 
 
+_ids = itertools.count(1)
+
+
 def _svg(figure) -> str:
     out = io.StringIO()
     figure.savefig(out, format="svg", bbox_inches="tight")
     plt.close(figure)
     text = out.getvalue()
-    return text[text.index("<svg") :]
+    text = text[text.index("<svg") :]
+    # Several charts share one HTML page: give each its own element ids.
+    prefix = f"c{next(_ids)}-"
+    return (
+        text.replace('id="', f'id="{prefix}')
+        .replace('href="#', f'href="#{prefix}')
+        .replace("url(#", f"url(#{prefix}")
+    )
 
 
 def radar_svg(*, labels: list[str], series: list[tuple[str, list]]) -> str:
