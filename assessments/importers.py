@@ -1020,12 +1020,17 @@ def _export_values(row: ParsedQuestion) -> dict[str, str | int | float]:
     for index, choice in enumerate(row.choices):
         values["选项" + chr(ord("A") + index)] = choice.text
     if row.points is not None:
-        values["分值"] = _number_text(row.points)
+        values["分值"] = _cell_number(row.points)
     if row.difficulty is not None:
         values["难度"] = row.difficulty
     if row.numeric_tolerance is not None:
-        values["误差"] = _number_text(row.numeric_tolerance)
+        values["误差"] = _cell_number(row.numeric_tolerance)
     return values
+
+
+def _cell_number(value: Decimal) -> int | float:
+    """A number cell (not text), so Excel shows and sums it as a number."""
+    return int(value) if value == value.to_integral_value() else float(value)
 
 
 def _export_answer(row: ParsedQuestion) -> str:

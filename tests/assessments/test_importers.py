@@ -523,9 +523,15 @@ def test_xlsx_export_round_trips():
         choices=[ParsedChoice(f"选项{i}", Decimal(i == 9)) for i in range(10)],
     )
     rows = [*originals, numeric, many_options]
-    again, problems = xlsx_parse(io.BytesIO(xlsx_export(rows)))
+    content = xlsx_export(rows)
+    again, problems = xlsx_parse(io.BytesIO(content))
     assert problems == []
     assert again == rows
+    sheet = load_workbook(io.BytesIO(content)).active
+    headers = [cell.value for cell in sheet[1]]
+    assert headers[-1] == "误差" and "选项J" in headers
+    assert sheet.cell(2, headers.index("分值") + 1).value == 2  # a number cell
+    assert sheet.cell(7, headers.index("误差") + 1).value == 1.5
 
 
 def test_xlsx_export_of_gift_questions_keeps_answers():
