@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from personnel import api as personnel_api
 
-from .choices import AnswerRelease, AttemptStatus, ScoreRelease
+from .choices import AnswerRelease, AttemptStatus, QuestionType, ScoreRelease
 from .models import Accommodation, AnswerStep, Attempt, Exam, PaperItem, Result
 
 
@@ -222,6 +222,7 @@ def paper_context(*, attempt: Attempt, now: dt.datetime) -> dict:
             {
                 "item": item,
                 "public": public,
+                "qtype_label": QuestionType(public["qtype"]).label,
                 "response": response,
                 "seq": seq,
                 "chosen": response if isinstance(response, list) else [response],

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from assessments import services
 from assessments.models import Attempt
 from tests.personnel.factories import CadreFactory
 
@@ -82,10 +83,8 @@ def test_bad_saves_get_clear_errors(started, five_questions):
         client, url, {"question": five_questions["tf"].pk, "response": "yes", "seq": 1}
     )
     assert bad.status_code == 400
-    assert (
-        bad.json() == {"saved": False, "error": "请回答“对”或“错”。"}
-        or bad.json()["error"]
-    )
+    # Requests follow the locale middleware: Chinese by default.
+    assert bad.json() == {"saved": False, "error": "请回答“对”或“错”。"}
     missing = post_json(client, url, {"question": 999999, "response": True, "seq": 1})
     assert missing.status_code == 404
 
@@ -181,3 +180,22 @@ def test_result_page_follows_review_policy(started, five_questions, trainer):
     )
     assert response.status_code == 302
     assert attempt.reviews.get().grade_before == Decimal("0")
+
+
+def test_paper_and_results_pages_cost_a_fixed_number_of_queries(
+    started, trainer, client_for, django_assert_max_num_queries, province
+):
+    client, attempt = started
+    with django_assert_max_num_queries(12):
+        assert client.get(f"/exams/attempts/{attempt.pk}/").status_code == 200
+    for _ in range(3):
+        other = CadreFactory(unit=province["chengguan"])
+        services.attempt_submit(
+            attempt_id=services.attempt_start(exam=attempt.exam, cadre=other).pk,
+            user_id=other.user_id,
+        )
+    admin = client_for(trainer)
+    url = f"/admin/assessments/exams/{attempt.exam_id}/results/"
+    admin.get(url)  # warm Wagtail's per-process caches
+    with django_assert_max_num_queries(20):
+        assert admin.get(url).status_code == 200

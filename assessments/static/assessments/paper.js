@@ -5,7 +5,7 @@
   "use strict";
   const root = document.getElementById("paper");
   if (!root) return;
-  const t = window.gettext || ((s) => s);
+  const gettext = window.gettext || ((s) => s);
   const fmt = window.interpolate
     || ((text, values) => text.replace(/%\((\w+)\)s/g, (_m, key) => values[key]));
   const answerUrl = root.dataset.answerUrl;
@@ -60,7 +60,7 @@
     const busy = pending.size + Array.from(inflight.values()).reduce((a, b) => a + b, 0);
     if (busy === 0 && !statusEl.classList.contains("error")) {
       const time = new Date().toLocaleTimeString();
-      showStatus("saved", t("All answers saved") + ` (${time})`);
+      showStatus("saved", gettext("All answers saved") + ` (${time})`);
     }
   }
 
@@ -83,15 +83,15 @@
         body,
       });
       const data = await response.json().catch(() => ({}));
-      if (response.status === 409) return setClosed(data.error || t("Answers can no longer be saved."));
+      if (response.status === 409) return setClosed(data.error || gettext("Answers can no longer be saved."));
       if (!response.ok) {
-        showStatus("error", data.error || t("This answer could not be saved."));
+        showStatus("error", data.error || gettext("This answer could not be saved."));
         return;
       }
       fieldset.dataset.seq = String(data.seq);
     } catch (_error) {
       // Network trouble: keep the change and retry the same save (idempotent).
-      showStatus("unsaved", t("Not saved yet - retrying…"));
+      showStatus("unsaved", gettext("Not saved yet - retrying…"));
       const delay = Math.min(10000, 1000 * 2 ** attempt);
       await new Promise((resolve) => { window.setTimeout(resolve, delay); });
       if (!closed) await send(fieldset, seq, attempt + 1);
@@ -123,7 +123,7 @@
     const qid = Number(fieldset.dataset.question);
     const nav = root.querySelector(`[data-nav="${qid}"]`);
     if (nav) nav.classList.toggle("answered", isAnswered(readResponse(fieldset)));
-    showStatus("unsaved", t("Unsaved changes"));
+    showStatus("unsaved", gettext("Unsaved changes"));
     window.clearTimeout(pending.get(qid));
     pending.set(qid, window.setTimeout(() => { flushOne(fieldset); }, delay));
   }
@@ -180,13 +180,13 @@
     try {
       const response = await fetch(stateUrl, { credentials: "same-origin", headers: { Accept: "application/json" } });
       const data = await response.json();
-      if (data.status !== "in_progress") return setClosed(t("Time is up: your saved answers have been submitted."));
+      if (data.status !== "in_progress") return setClosed(gettext("Time is up: your saved answers have been submitted."));
       endAt = performance.now() + data.remaining_seconds * 1000;
     } catch (_error) { /* the next resync will try again */ }
   }
   async function autoSubmit() {
     submitting = true;
-    showStatus("saving", t("Time is up: submitting your answers…"));
+    showStatus("saving", gettext("Time is up: submitting your answers…"));
     await flushAll();
     form.submit();
   }
@@ -199,7 +199,7 @@
   document.getElementById("submit-open").addEventListener("click", () => {
     const answered = questions.filter((q) => isAnswered(readResponse(q))).length;
     document.getElementById("submit-summary").textContent = fmt(
-      t("You have answered %(answered)s of %(total)s questions; %(flagged)s flagged."),
+      gettext("You have answered %(answered)s of %(total)s questions; %(flagged)s flagged."),
       { answered, total: questions.length, flagged: flags.size }, true,
     );
     dialog.showModal();
@@ -210,7 +210,7 @@
     event.preventDefault();
     submitting = true;
     document.getElementById("submit-confirm").disabled = true;
-    showStatus("saving", t("Saving your last answers…"));
+    showStatus("saving", gettext("Saving your last answers…"));
     await flushAll();
     form.submit();
   });
