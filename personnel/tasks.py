@@ -1,8 +1,20 @@
 """Celery tasks of personnel: thin, taking ids, each calling one service."""
 
 from celery import shared_task
+from celery.signals import worker_process_init
 
 from .reports.tasks import *  # noqa: F401,F403  (HR report jobs)
+
+
+@worker_process_init.connect
+def certificate_renderer_warm_up(**kwargs):
+    """Each worker process loads the certificate fonts when it starts."""
+    from django.conf import settings
+
+    if getattr(settings, "CERTIFICATE_WORKER_WARM_UP", True):
+        from .certificates.pdf import renderer_warm_up
+
+        renderer_warm_up()
 
 
 @shared_task(acks_late=True)

@@ -206,6 +206,21 @@ def pdf_render_each(printed_list: list[dict]) -> list[bytes]:
             single = pikepdf.new()
             single.pages.append(page)
             buffer = io.BytesIO()
-            single.save(buffer, compress_streams=True)
+            # Streams are already compressed by WeasyPrint: copy them as is.
+            single.save(
+                buffer,
+                compress_streams=False,
+                stream_decode_level=pikepdf.StreamDecodeLevel.none,
+            )
             outputs.append(buffer.getvalue())
     return outputs
+
+
+def renderer_warm_up() -> None:
+    """Load WeasyPrint, Pango and the CJK fonts (both weights) once, so the
+    first certificate a fresh worker process renders is not the slow one."""
+    from weasyprint import HTML
+
+    HTML(
+        string="<p style=\"font-family: 'Noto Serif CJK SC'\">证书 <b>证书</b></p>"
+    ).write_pdf()
