@@ -50,7 +50,7 @@ def compliance_merged(*, cadres, year, depth, progress) -> selectors.ComplianceR
             part = selectors.compliance_report(cadres=chunk, year=year, depth=depth)
             for row in part.units:
                 merged = units.setdefault(
-                    row["unit_name"],
+                    row["unit_id"],
                     dict(
                         row,
                         headcount=0,

@@ -38,6 +38,7 @@ def compliance_report(
     behind = table[~table["met"].astype(bool)]
     unit_rows = [
         {
+            "unit_id": int(row.unit_id),
             "unit_name": row.unit_name,
             "headcount": int(row.headcount),
             "required_hours": float(row.required_hours),

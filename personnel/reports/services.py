@@ -5,6 +5,8 @@ it straight away or a Celery task builds it in the background
 (``report_job_run``), reporting progress on the ReportJob row.
 """
 
+import logging
+
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone, translation
@@ -15,6 +17,7 @@ from ..models import ReportJob, TalentPool, Unit
 from . import exports
 from .access import report_cadres
 
+logger = logging.getLogger(__name__)
 KINDS = ("compliance", "teams", "pool")
 FORMATS = ("xlsx", "pdf")
 
@@ -93,10 +96,11 @@ def report_job_execute(*, job_id: int) -> ReportJob:
             progress=progress,
         )
     except Exception as exc:  # recorded on the job so the page can say so
+        logger.exception("Report job %s failed", job.pk)
         ReportJob.objects.filter(pk=job.pk).update(
             status=ReportJob.Status.FAILED, error=str(exc)[:2000]
         )
-        raise
+        return job
     job.refresh_from_db()
     job.output.save(filename, ContentFile(data), save=False)
     job.status = ReportJob.Status.DONE

@@ -328,3 +328,14 @@ def test_appraisal_import_page_lists_errors(world, hr, client_for):
     )
     assert response.status_code == 200
     assert "Unknown staff number NOPE." in response.content.decode()
+
+
+def test_a_failing_job_is_marked_failed(hr):
+    from personnel.reports.services import report_job_execute
+
+    job = ReportJob.objects.create(
+        kind="pool", file_format="xlsx", params={"pool": 999999}, requested_by=hr.user
+    )
+    report_job_execute(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == ReportJob.Status.FAILED and "does not exist" in job.error
