@@ -240,17 +240,19 @@ def paper_context(*, attempt: Attempt, now: dt.datetime) -> dict:
 def attempt_state(*, attempt: Attempt, now: dt.datetime) -> dict:
     """JSON for resuming: saved answers and the server's remaining seconds."""
     items = attempt.items.order_by("position").values_list(
-        "pk", "question_id", "position"
+        "pk", "question_id", "position", "snapshot"
     )
     latest = latest_responses(attempt=attempt)
     answers = []
-    for item_id, question_id, position in items:
+    for item_id, question_id, position, snapshot in items:
         seq, response = latest.get(item_id, (0, None))
         answers.append(
             {
                 "item": item_id,
                 "question": question_id,
                 "position": position,
+                "qtype": snapshot["qtype"],
+                "options": [choice["id"] for choice in snapshot["choices"]],
                 "response": response,
                 "seq": seq,
             }

@@ -59,6 +59,7 @@ def test_save_state_resume_and_submit(started, five_questions):
     answers = {a["question"]: a for a in state["answers"]}
     assert answers[tf.pk]["response"] is True and answers[tf.pk]["seq"] == 4
     assert answers[multi.pk]["response"] == sorted(ids[:2])
+    assert sorted(answers[multi.pk]["options"]) == sorted(ids)
     assert 0 < state["remaining_seconds"] <= 30 * 60
     # Resume: starting again returns the same attempt; the paper shows answers.
     again = client.post(reverse("assessments:exam_start", args=[attempt.exam_id]))
