@@ -138,6 +138,7 @@ def page_items(printed_list: list[dict]) -> tuple[list[dict], dict]:
     images: dict = {}
     layouts: dict = {}
     backgrounds: dict[str, int] = {}
+    seals: dict[str, int] = {}
     items = []
     for printed in printed_list:
         page = f"{printed['size']}-{printed['orientation']}"
@@ -149,11 +150,12 @@ def page_items(printed_list: list[dict]) -> tuple[list[dict], dict]:
         background = _image_data_uri(
             printed.get("background_id"), images
         ) or _frame_data_uri(printed["orientation"])
+        seal = _image_data_uri(printed.get("seal_id"), images)
         items.append(
             {
                 **printed,
                 "page": page,
-                "seal": _image_data_uri(printed.get("seal_id"), images),
+                "seal_index": seals.setdefault(seal, len(seals)) if seal else None,
                 "background_index": backgrounds.setdefault(
                     background, len(backgrounds)
                 ),
@@ -161,7 +163,11 @@ def page_items(printed_list: list[dict]) -> tuple[list[dict], dict]:
                 "code_display": code_display(printed["code"]),
             }
         )
-    shared = {"layouts": list(layouts.values()), "backgrounds": list(backgrounds)}
+    shared = {
+        "layouts": list(layouts.values()),
+        "backgrounds": list(backgrounds),
+        "seals": list(seals),
+    }
     return items, shared
 
 

@@ -461,19 +461,26 @@ def batch_print_chunk(*, job_id: int, index: int) -> None:
 
 
 def _batch_print_join(job: BatchPrintJob) -> None:
-    from pypdf import PdfWriter
+    import pikepdf
 
     storage = job.output.storage
     parts = [
         _part_name(job.pk, index)
         for index in range((job.total + PRINT_CHUNK - 1) // PRINT_CHUNK)
     ]
-    writer = PdfWriter()
+    joined = pikepdf.new()
+    sources = []
     for name in parts:
         with storage.open(name, "rb") as handle:
-            writer.append(io.BytesIO(handle.read()))
+            source = pikepdf.open(io.BytesIO(handle.read()))
+        sources.append(source)  # pages reference their source until saved
+        joined.pages.extend(source.pages)
     buffer = io.BytesIO()
-    writer.write(buffer)
+    joined.save(
+        buffer,
+        compress_streams=False,
+        stream_decode_level=pikepdf.StreamDecodeLevel.none,
+    )
     job.output.save(
         f"certificates-{job.pk}.pdf", ContentFile(buffer.getvalue()), save=False
     )
