@@ -66,3 +66,11 @@ def course_search(courses: QuerySet, query: str) -> QuerySet:
         .filter(search_score__gt=0)
         .order_by("-search_score", "-first_published_at", "pk")
     )
+
+
+def segmented(text: str) -> str:
+    """Text cut into words with spaces between them, for Wagtail's own
+    search index (the admin's page search): its database backends split on
+    spaces only, so 生态环境执法 must be stored as 生态 环境 生态环境 执法."""
+    words = (w.strip() for w in jieba.cut_for_search(text or ""))
+    return " ".join(w for w in words if w and not _PUNCTUATION.match(w))

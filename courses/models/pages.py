@@ -97,13 +97,22 @@ class CoursePage(Page):
             heading=_("Course facts"),
         ),
     ]
-    search_fields = Page.search_fields + [index.SearchField("summary")]
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("search_tokens"),
+    ]
     parent_page_types = ["courses.CourseIndexPage"]
     subpage_types = ["courses.LessonPage"]
 
     class Meta:
         verbose_name = _("course")
         verbose_name_plural = _("courses")
+
+    @property
+    def search_tokens(self) -> str:
+        from ..search import segmented
+
+        return segmented(f"{self.title} {self.summary}")
 
     def get_context(self, request, *args, **kwargs):
         from ..selectors import course_page_context
@@ -136,13 +145,22 @@ class LessonPage(Page):
         ),
         FieldPanel("body"),
     ]
-    search_fields = Page.search_fields + [index.SearchField("body_text")]
+    search_fields = Page.search_fields + [
+        index.SearchField("body_text"),
+        index.SearchField("search_tokens"),
+    ]
     parent_page_types = ["courses.CoursePage"]
     subpage_types: list = []
 
     class Meta:
         verbose_name = _("lesson")
         verbose_name_plural = _("lessons")
+
+    @property
+    def search_tokens(self) -> str:
+        from ..search import segmented
+
+        return segmented(f"{self.title} {self.body_text}")
 
     @property
     def min_study_seconds(self) -> int:

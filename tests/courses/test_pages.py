@@ -168,3 +168,14 @@ def test_course_and_lesson_pages_queries_do_not_grow_with_lessons(client_for, le
     assert count_queries(client, small_lesson.url) == count_queries(
         client, large_lesson.url
     )
+
+
+def test_admin_page_search_finds_chinese_words():
+    """Wagtail's own index (used by the admin's page search) is fed
+    jieba-cut words, so a trainer searching 执法 finds the course."""
+    course = f.course("生态环境执法案卷评查实务", lessons=1)
+    f.course("环境监测质量控制", lessons=1, bodies={0: "制作现场检查笔录的要求"})
+    found = list(CoursePage.objects.live().search("执法"))
+    assert found == [course]
+    lessons = list(LessonPage.objects.live().search("笔录"))
+    assert [lesson.title for lesson in lessons] == ["环境监测质量控制 第1课"]
