@@ -2,6 +2,7 @@
 
 import datetime as dt
 import hashlib
+import io
 import re
 import subprocess
 from decimal import Decimal
@@ -199,3 +200,26 @@ def test_reissue_revokes_old_and_issues_new(learner, cert_template, hr):
     assert new.replaces_id == old.pk
     assert new.serial != old.serial and new.holder_name == "张更正"
     assert Certificate.objects.filter(status="valid").count() == 1
+
+
+def test_mixed_layouts_print_each_on_its_own_paper(province, cert_template):
+    portrait = make_template(
+        name="结业证书（纵向）",
+        title="结业证书",
+        orientation="portrait",
+        paper_size="A5",
+    )
+    cadre = CadreFactory(unit=province["chengguan"])
+    first = issue(cadre, cert_template)
+    second = issue(cadre, portrait, subject_id="43")
+
+    from personnel.certificates import pdf
+
+    reader = PdfReader(
+        io.BytesIO(pdf.pdf_render_document([first.printed, second.printed]))
+    )
+    sizes = [
+        (round(float(p.mediabox.width)), round(float(p.mediabox.height)))
+        for p in reader.pages
+    ]
+    assert sizes == [(842, 595), (420, 595)]  # A4 landscape, A5 portrait (pt)
