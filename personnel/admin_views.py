@@ -73,12 +73,10 @@ class CadreFilterSet(WagtailFilterSet):
         return queryset.filter(birth_date__range=(earliest, latest))
 
 
-class ScopedCadreMixin:
-    """Every cadre view reads through cadres_visible_to: a unit administrator
-    gets 404 for a cadre outside their subtree, even by a typed URL."""
-
-    def get_base_queryset(self):
-        return cadres_visible_to(user=self.request.user).select_related("unit")
+class ScopedObjectMixin:
+    """Every view reads through ``get_base_queryset`` (the user's scope): a
+    unit administrator gets 404 for anything outside their subtree, even by
+    a typed URL."""
 
     def get_queryset(self):
         if isinstance(self, generic.IndexView):
@@ -95,6 +93,11 @@ class ScopedCadreMixin:
         if not self.get_base_queryset().filter(pk=obj.pk).exists():
             raise Http404
         return obj
+
+
+class ScopedCadreMixin(ScopedObjectMixin):
+    def get_base_queryset(self):
+        return cadres_visible_to(user=self.request.user).select_related("unit")
 
 
 class CadreIndexView(ScopedCadreMixin, generic.IndexView):
@@ -163,19 +166,9 @@ class CadreInspectView(ScopedCadreMixin, generic.InspectView):
     pass
 
 
-class ScopedUnitMixin:
+class ScopedUnitMixin(ScopedObjectMixin):
     def get_base_queryset(self):
         return units_visible_to(user=self.request.user)
-
-    def get_queryset(self):
-        if isinstance(self, generic.IndexView):
-            return super().get_queryset()
-        return self.get_base_queryset()
-
-    def get_base_object_queryset(self):
-        return self.get_base_queryset()
-
-    get_object = ScopedCadreMixin.get_object
 
 
 class UnitIndexView(ScopedUnitMixin, generic.IndexView):
