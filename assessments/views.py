@@ -76,7 +76,9 @@ def exam_start(request, exam_id: int):
         attempt = services.attempt_start(exam=exam, cadre=cadre)
     except AssessmentError as exc:
         messages.error(request, str(exc))
-        return redirect("assessments:exam_detail", exam_id=exam.pk)
+        if selectors.exam_is_eligible(exam=exam, cadre=cadre):
+            return redirect("assessments:exam_detail", exam_id=exam.pk)
+        return redirect("assessments:my_exams")
     return redirect("assessments:attempt_paper", attempt_id=attempt.pk)
 
 

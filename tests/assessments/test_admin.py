@@ -127,6 +127,13 @@ def test_results_are_scoped_to_a_unit_admins_subtree(
     export = client_for(unit_admin).get(url, {"format": "xlsx"})
     rows = list(openpyxl.load_workbook(io.BytesIO(export.content)).active.values)
     assert sorted(r[0] for r in rows[1:]) == ["兰州乙", "城关甲"]
+    for item in services.PaperItem.objects.filter(needs_marking=True):
+        services.item_mark(item_id=item.pk, mark=Decimal("3"), by=trainer.user)
+    analysis = client_for(unit_admin).get(
+        f"/admin/assessments/exams/{exam.pk}/analysis/", **EN
+    )
+    counts = [s.answered_by for s in analysis.context["stats"]]
+    assert counts == [2, 2]  # two candidates in Lanzhou's subtree, not three
     trainer_page = client_for(trainer).get(url, **EN).content.decode()
     assert "秦州丙" in trainer_page
     # A hand-typed unit outside the admin's subtree is ignored, not obeyed.
@@ -190,3 +197,43 @@ def test_review_answered_in_admin(
     learner_client = client_for(cadre)
     page = learner_client.get(reverse("assessments:attempt_result", args=[attempt.pk]))
     assert "复核后加分" in page.content.decode()
+
+
+def test_trainer_creates_a_draw_exam_in_the_admin(client_for, trainer, bank):
+    true_false(bank)
+    client = client_for(trainer)
+    url = "/admin/assessments_exam/new/"
+    page = client.get(url)
+    assert page.status_code == 200
+    data = querydict_from_html(page.content.decode(), form_id="w-editor-form")
+    data.update(
+        {
+            "title": "抽题考试",
+            "opens_at": "2026-12-01 09:00",
+            "closes_at": "2026-12-01 11:00",
+            "time_limit_minutes": "60",
+            "attempts_allowed": "1",
+            "pass_mark": "60",
+            "paper_mode": "draw",
+            "multi_choice_policy": "partial",
+            "score_release": "immediate",
+            "answer_release": "after_close",
+            "review_days": "7",
+            "draw_rules-TOTAL_FORMS": "1",
+            "draw_rules-0-bank": str(bank.pk),
+            "draw_rules-0-qtype": "true_false",
+            "draw_rules-0-count": "3",
+            "draw_rules-0-points_each": "5",
+            "draw_rules-0-ORDER": "1",
+            "draw_rules-0-DELETE": "",
+            "draw_rules-0-id": "",
+        }
+    )
+    response = client.post(url, data, **EN)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    exam = services.Exam.objects.get(title="抽题考试")
+    rule = exam.draw_rules.get()
+    assert (rule.count, rule.points_each) == (3, Decimal("5"))
+    # The bank has one true/false question: the trainer is warned on saving.
+    follow = client.get(response["Location"], **EN).content.decode()
+    assert "asks for 3 questions but the bank has only 1" in follow

@@ -348,3 +348,9 @@ def test_result_review_request_and_answer(
         services.review_request(
             attempt=attempt, user=learner.user, reason="x", now=late
         )
+
+
+def test_deadline_task_runs_every_minute(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["assessments-close-expired-attempts"]
+    assert entry == {"task": close_expired_attempts.name, "schedule": 60.0}
+    assert close_expired_attempts.name == "assessments.tasks.close_expired_attempts"

@@ -200,3 +200,20 @@ def test_paper_and_results_pages_cost_a_fixed_number_of_queries(
     admin.get(url)  # warm Wagtail's per-process caches
     with django_assert_max_num_queries(20):
         assert admin.get(url).status_code == 200
+
+
+def test_start_refusals_say_why(client_for, learner, exam):
+    client = client_for(learner)
+    exam.is_published = False
+    exam.save()
+    response = client.post(f"/exams/{exam.pk}/start/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response["Location"] == "/exams/"
+    assert client.get(f"/exams/{exam.pk}/").status_code == 404
+    exam.is_published = True
+    exam.opens_at = timezone.now() + dt.timedelta(days=1)
+    exam.save()
+    response = client.post(
+        f"/exams/{exam.pk}/start/", follow=True, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert "This exam has not opened yet." in response.content.decode()
+    assert not Attempt.objects.exists()
