@@ -10,6 +10,7 @@ reference year has weight 1, and each year further back halves it.
 from dataclasses import dataclass
 
 import pandas as pd
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import (
     Avg,
@@ -101,7 +102,10 @@ def _dimension_year_sums(cadres: QuerySet, mapping: list[tuple[str, int]]):
     table = ExamResultRecord._meta.db_table
     expand, value, year = _json_pairs_sql()
     values_sql = ", ".join(["(%s, %s)"] * len(mapping))
-    cadre_sql, cadre_params = cadres.values("pk").query.sql_with_params()
+    try:
+        cadre_sql, cadre_params = cadres.values("pk").query.sql_with_params()
+    except EmptyResultSet:  # e.g. filtered by an empty list of ids
+        return pd.DataFrame(columns=columns)
     sql = f"""
         WITH kpmap(kp, dim) AS (VALUES {values_sql})
         SELECT r.cadre_id, m.dim, {year}, SUM({value}), COUNT(*)

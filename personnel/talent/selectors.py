@@ -197,14 +197,14 @@ def _dimension_label(row) -> str:
     return row.name_zh if (get_language() or "zh").startswith("zh") else row.name_en
 
 
-def _reasons(pool: TalentPool, row, dims, today) -> list[str]:
+def _reasons(pool: TalentPool, row, names: dict, today) -> list[str]:
     """Why this person is in: each criterion with their own figure."""
     reasons = []
     if pool.max_age is not None:
         age = _age(row.birth_date, today)
         reasons.append(_("age %(age)s ≤ %(max)s") % {"age": age, "max": pool.max_age})
     if pool.min_education:
-        reasons.append(str(Education(row.education).label))
+        reasons.append(LABELS["education"][row.education])
     if pool.min_hours is not None:
         reasons.append(
             _("%(hours)s h in %(years)s years ≥ %(min)s")
@@ -219,7 +219,6 @@ def _reasons(pool: TalentPool, row, dims, today) -> list[str]:
             _("exam average %(avg)s ≥ %(min)s")
             % {"avg": _fmt(row.avg_score), "min": pool.min_exam_score}
         )
-    names = {d.id: _dimension_label(d) for d in dims.itertuples()}
     for dim_id, minimum in (pool.dimension_minimums or {}).items():
         value = getattr(row, f"dim_{dim_id}", None)
         if int(dim_id) in names and minimum not in (None, ""):
@@ -227,9 +226,27 @@ def _reasons(pool: TalentPool, row, dims, today) -> list[str]:
     if pool.appraisal_grades and isinstance(row.latest_grade, str):
         reasons.append(
             _("latest appraisal: %(grade)s")
-            % {"grade": AppraisalGrade(row.latest_grade).label}
+            % {"grade": LABELS["grade"][row.latest_grade]}
         )
     return reasons
+
+
+class _Labels:
+    """Choice labels in the active language, looked up once per evaluation
+    rather than once per person (a pool may rank thousands)."""
+
+    def __getitem__(self, kind: str) -> dict:
+        language = get_language()
+        cache = self.__dict__.setdefault(language, {})
+        if not cache:
+            cache["education"] = {c: str(label) for c, label in Education.choices}
+            cache["rank"] = {c: str(label) for c, label in Rank.choices}
+            cache["grade"] = {c: str(label) for c, label in AppraisalGrade.choices}
+            cache["component"] = {k: str(label) for k, _w, label in COMPONENTS}
+        return cache[kind]
+
+
+LABELS = _Labels()
 
 
 def _age(birth_date, today) -> int:
@@ -246,7 +263,7 @@ def _fmt(value):
 def _breakdown(pool: TalentPool, parts_row) -> list[dict]:
     total_weight = sum(getattr(pool, weight) for _k, weight, _l in COMPONENTS)
     rows = []
-    for key, weight_field, label in COMPONENTS:
+    for key, weight_field, _label in COMPONENTS:
         weight = getattr(pool, weight_field)
         if not weight:
             continue
@@ -254,7 +271,7 @@ def _breakdown(pool: TalentPool, parts_row) -> list[dict]:
         rows.append(
             {
                 "key": key,
-                "label": str(label),
+                "label": LABELS["component"][key],
                 "value": round(value, 1),
                 "weight": weight,
                 "points": round(value * weight / total_weight, 1)
@@ -265,25 +282,23 @@ def _breakdown(pool: TalentPool, parts_row) -> list[dict]:
     return rows
 
 
-def _member_row(pool, row, parts_row, dims, today, override) -> dict:
+def _member_row(pool, row, parts_row, dims, names, today, override) -> dict:
     return {
         "cadre_id": int(row.cadre_id),
         "name": row.name,
         "employee_no": row.employee_no,
         "unit": row.unit,
         "age": _age(row.birth_date, today),
-        "education": str(Education(row.education).label),
-        "rank_label": str(Rank(row.rank).label),
+        "education": LABELS["education"].get(row.education, row.education),
+        "rank_label": LABELS["rank"].get(row.rank, row.rank),
         "hours": _fmt(row.hours),
         "avg_score": _fmt(row.avg_score),
-        "dimensions": [_fmt(getattr(row, f"dim_{d}")) for d in dims["id"]],
-        "appraisal": str(AppraisalGrade(row.latest_grade).label)
-        if isinstance(row.latest_grade, str)
-        else None,
+        "dimensions": [_fmt(getattr(row, column)) for column in dims],
+        "appraisal": LABELS["grade"].get(row.latest_grade),
         "certificates": int(row.certificates),
         "composite": round(float(parts_row["composite"]), 1),
         "breakdown": _breakdown(pool, parts_row),
-        "reasons": _reasons(pool, row, dims, today),
+        "reasons": _reasons(pool, row, names, today),
         "pinned": override.reason if override else None,
     }
 
@@ -298,9 +313,11 @@ def pool_evaluate(*, pool: TalentPool, cadres: QuerySet, today=None) -> PoolResu
     overrides = {o.cadre_id: o for o in pool.overrides.select_related("cadre")}
     pinned = [i for i, o in overrides.items() if o.action == "pin"]
     candidates = pool_candidates(pool=pool, cadres=cadres, today=today)
-    people = cadres.filter(pk__in=candidates.values("pk")) | cadres.filter(
-        pk__in=pinned
-    )
+    candidate_ids = set(candidates.values_list("pk", flat=True))
+    pinned_ids = set(cadres.filter(pk__in=pinned).values_list("pk", flat=True))
+    # A list of ids rather than a subquery: the aggregates below then use
+    # the (cadre, date) indexes instead of scanning the whole archive.
+    people = Cadre.objects.filter(pk__in=sorted(candidate_ids | pinned_ids))
     mapping, dims = _pool_dimensions(pool)
     result = PoolResult(
         pool,
@@ -311,17 +328,19 @@ def pool_evaluate(*, pool: TalentPool, cadres: QuerySet, today=None) -> PoolResu
     frame = _archive_frame(pool, people, today, mapping, dims)
     if frame.empty:
         return result
-    meets = _criteria_mask(pool, frame, set(candidates.values_list("pk", flat=True)))
+    meets = _criteria_mask(pool, frame, candidate_ids)
     keep = (meets | frame["cadre_id"].isin(pinned)) & ~frame["cadre_id"].isin(
         [i for i, o in overrides.items() if o.action == "exclude"]
     )
     frame = frame[keep].reset_index(drop=True)
-    parts = _components(pool, frame, [f"dim_{d}" for d in dims["id"]])
+    columns = [f"dim_{d}" for d in dims["id"]]
+    parts = _components(pool, frame, columns)
     order = (
         parts.assign(no=frame["employee_no"])
         .sort_values(["composite", "no"], ascending=[False, True])
         .index
     )
+    names = {int(d["id"]): d["name"] for d in result.dimensions}
     ranked = zip(
         frame.loc[order].itertuples(index=False),
         parts.loc[order].to_dict("records"),
@@ -331,7 +350,7 @@ def pool_evaluate(*, pool: TalentPool, cadres: QuerySet, today=None) -> PoolResu
         override = overrides.get(int(row.cadre_id))
         if override is not None and override.action != "pin":
             override = None
-        member = _member_row(pool, row, parts_row, dims, today, override)
+        member = _member_row(pool, row, parts_row, columns, names, today, override)
         result.members.append({"rank": rank, **member})
     result.excluded = [
         {"name": o.cadre.name, "employee_no": o.cadre.employee_no, "reason": o.reason}
