@@ -84,12 +84,22 @@ def candidates_create(*, count: int, prefix: str = "bench") -> list:
     return users
 
 
-def exam_create(*, title: str = "2026年度生态环境执法岗位练兵考试"):
+# Machine-graded only: results are final at submit and go to the archive.
+AUTO_PAPER = {
+    "single_choice": (25, Decimal("2")),
+    "multiple_choice": (10, Decimal("3")),
+    "true_false": (10, Decimal("1")),
+    "fill_blank": (5, Decimal("2")),
+}
+
+
+def exam_create(*, title: str = "2026年度生态环境执法岗位练兵考试", paper=None):
     """One published exam open now, drawing a 50-question paper."""
     from assessments.models import Exam, ExamDrawRule, QuestionBank
 
-    bank = QuestionBank.objects.create(name="生态环境执法题库（压测）")
-    for qtype, (count, _points) in PAPER.items():
+    paper = paper or PAPER
+    bank = QuestionBank.objects.create(name=f"{title}题库（压测）")
+    for qtype, (count, _points) in paper.items():
         _questions_create(bank=bank, qtype=qtype, count=count * BANK_FACTOR)
     now = timezone.now()
     exam = Exam.objects.create(
@@ -109,7 +119,7 @@ def exam_create(*, title: str = "2026年度生态环境执法岗位练兵考试"
             count=count,
             points_each=points,
         )
-        for order, (qtype, (count, points)) in enumerate(PAPER.items())
+        for order, (qtype, (count, points)) in enumerate(paper.items())
     )
     return exam
 
@@ -214,6 +224,21 @@ def acknowledged_check(*, saves: list[dict], submits: set[int]) -> dict:
         "still_open": still_open,
         "results_missing": sum(1 for a in submits if results[a] == 0),
         "results_extra": sum(1 for a in submits if results[a] > 1),
+    }
+
+
+def archive_check(*, submits: set[int]) -> dict:
+    """Each submitted, machine-graded attempt: exactly one archive record."""
+    from personnel.models import ExamResultRecord
+
+    posted = Counter(
+        ExamResultRecord.objects.filter(
+            attempt_ref__in=[f"attempt:{pk}" for pk in submits]
+        ).values_list("attempt_ref", flat=True)
+    )
+    return {
+        "archive_missing": sum(1 for pk in submits if posted[f"attempt:{pk}"] == 0),
+        "archive_extra": sum(1 for pk in submits if posted[f"attempt:{pk}"] > 1),
     }
 
 

@@ -66,7 +66,7 @@ class _Candidate(FastHttpUser):
     """A signed-in candidate: pre-made session cookie and CSRF secret."""
 
     abstract = True
-    network_timeout = 30.0
+    network_timeout = 60.0  # nginx proxy_read_timeout default
     connection_timeout = 10.0
 
     def on_start(self):
@@ -201,17 +201,22 @@ class SaveUser(_Candidate):
 
 
 class CandidateUser(_Candidate):
-    """A candidate as paper.js behaves: the paper page once, the state every
-    30 s (the countdown resync), a save every 60 s, and a page change every
-    3 minutes, counted as a full reload of the paper (the costly case)."""
+    """A candidate in the middle of the exam, as paper.js behaves: the state
+    every 30 s (the countdown resync), a save every 60 s, and a page change
+    every 3 minutes, counted as a full reload of the paper (the costly case).
+
+    Arrival (Start and the first paper load) is the spike phase's subject:
+    here each candidate's first reload comes at a random point of its first
+    3 minutes, so the load is the steady one of an exam under way.
+    """
 
     wait_time = constant_pacing(30)
 
     def on_start(self):
         super().on_start()
-        if not (self.start_exam() and self.state()):
+        if not (self.start_exam(follow=False) and self.state()):
             raise StopUser()
-        self.ticks = itertools.count(1)
+        self.ticks = itertools.count(random.randrange(6))
         gevent.sleep(random.uniform(0, 30))  # candidates are not in step
 
     @task
@@ -220,7 +225,7 @@ class CandidateUser(_Candidate):
         self.state()
         if tick % 2 == 0:
             self.save()
-        if tick % 6 == 0:
+        if tick % 6 == 5:
             self.page()
 
 
