@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from .choices import QuestionType
 from .models import Attempt, PaperItem, QuestionChoice
 
 GROUP_SHARE = Decimal("0.27")
@@ -35,6 +36,10 @@ class ItemStats:
     difficulty: Decimal | None
     discrimination: Decimal | None
     options: list[OptionCount] = field(default_factory=list)
+
+    @property
+    def qtype_label(self) -> str:
+        return QuestionType(self.qtype).label
 
 
 def analysed_attempts(*, exam, attempts=None) -> list[Attempt]:

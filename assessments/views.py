@@ -54,6 +54,11 @@ def _close_if_expired(attempt: Attempt) -> Attempt:
 def my_exams(request):
     cadre = _cadre_or_404(request)
     now = timezone.now()
+    expired = Attempt.objects.filter(
+        cadre=cadre, status="in_progress", deadline__lt=now - selectors.save_grace()
+    )
+    for attempt_id in expired.values_list("pk", flat=True):
+        services.attempt_close(attempt_id=attempt_id, now=now)
     rows = selectors.my_exam_rows(cadre=cadre, now=now)
     return render(request, "assessments/my_exams.html", {"rows": rows, "now": now})
 
