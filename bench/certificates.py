@@ -249,6 +249,7 @@ def _join_frozen(subject_id: str) -> tuple[float, int]:
 
 
 def run(count: int, processes: int, naive_count: int) -> dict:
+    load_before = os.getloadavg()[0]
     env = _environment(processes)
     _database()
     import django
@@ -284,6 +285,7 @@ def run(count: int, processes: int, naive_count: int) -> dict:
         pages = len(PdfReader(handle).pages)
     return {
         "count": count,
+        "load_before": load_before,
         "processes": processes,
         "naive_count": naive_count,
         "naive_s": naive_s,
@@ -317,7 +319,9 @@ def report(r: dict) -> str:
         f"Measured {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC on "
         f"{os.cpu_count()} cores, PostgreSQL, {r['processes']} Celery worker "
         "processes (prefork), Noto Serif CJK SC, a seal image and a QR code on "
-        "every certificate, A4 landscape.",
+        "every certificate, A4 landscape. Load average when the run started: "
+        f"{r['load_before']:.1f}, when it ended: {os.getloadavg()[0]:.1f} "
+        "(other work on the machine slows every row, the naive one included).",
         "",
         "| what | certificates | time | certificates/s | vs naive |",
         "|---|---:|---:|---:|---:|",

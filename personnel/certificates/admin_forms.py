@@ -31,8 +31,14 @@ class CertificateTemplateForm(WagtailAdminModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["body"].widget.attrs["data-certificate-preview-url"] = reverse(
-            "certificate_template_preview"
+        # The preview script reads its URL and its (translated) labels here.
+        self.fields["body"].widget.attrs.update(
+            {
+                "data-certificate-preview-url": reverse("certificate_template_preview"),
+                "data-preview-title": _("Preview with sample data"),
+                "data-preview-rendering": _("Rendering…"),
+                "data-preview-failed": _("The preview could not be rendered."),
+            }
         )
 
     def clean_body(self):

@@ -6,13 +6,13 @@
   if (!body) return;
   const form = body.closest("form");
   const url = body.dataset.certificatePreviewUrl;
-  const gettext = window.gettext || ((s) => s);
+  const labels = body.dataset;
 
   const panel = document.createElement("section");
   panel.className = "certificate-preview";
   panel.innerHTML = "<h2></h2><p class='certificate-preview-status'></p><iframe title=''></iframe>";
-  panel.querySelector("h2").textContent = gettext("Preview with sample data");
-  panel.querySelector("iframe").title = gettext("Certificate preview");
+  panel.querySelector("h2").textContent = labels.previewTitle;
+  panel.querySelector("iframe").title = labels.previewTitle;
   form.after(panel);
   const status = panel.querySelector(".certificate-preview-status");
   const frame = panel.querySelector("iframe");
@@ -20,7 +20,7 @@
   let objectUrl = null;
 
   function refresh() {
-    status.textContent = gettext("Rendering…");
+    status.textContent = labels.previewRendering;
     const data = new FormData(form);
     fetch(url, { method: "POST", body: data, credentials: "same-origin" })
       .then((response) => {
@@ -33,7 +33,7 @@
         frame.src = objectUrl;
         status.textContent = "";
       })
-      .catch(() => { status.textContent = gettext("The preview could not be rendered."); });
+      .catch(() => { status.textContent = labels.previewFailed; });
   }
 
   function later() {
