@@ -23,6 +23,7 @@ def count_queries(client, url):
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url)
     assert response.status_code == 200
+    assert len(ctx.captured_queries) > 3  # the context really captured
     return len(ctx.captured_queries)
 
 
