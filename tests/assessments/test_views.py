@@ -217,3 +217,14 @@ def test_start_refusals_say_why(client_for, learner, exam):
     )
     assert "This exam has not opened yet." in response.content.decode()
     assert not Attempt.objects.exists()
+
+
+def test_my_exams_closes_attempts_past_their_deadline(started):
+    client, attempt = started
+    Attempt.objects.filter(pk=attempt.pk).update(
+        deadline=timezone.now() - dt.timedelta(minutes=5)
+    )
+    page = client.get("/exams/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    attempt.refresh_from_db()
+    assert not attempt.is_open
+    assert f"/exams/attempts/{attempt.pk}/result/" in page
