@@ -7,6 +7,7 @@ import openpyxl
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import ProtectedError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -354,3 +355,21 @@ def _posted_marks(request, items) -> dict:
         if mark != item.mark:
             marks[item.pk] = mark
     return marks
+
+
+class InUseDeleteView(generic.DeleteView):
+    """Refuse, with a message, to delete what exams or attempts still use."""
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except ProtectedError:
+            messages.error(
+                self.request,
+                _(
+                    "“%(object)s” is used by exams or candidates' papers and cannot "
+                    "be deleted. Untick “in use” (questions) or unpublish it instead."
+                )
+                % {"object": self.object},
+            )
+            return redirect(self.index_url_name)

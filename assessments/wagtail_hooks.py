@@ -16,6 +16,7 @@ from .models import Accommodation, Exam, KnowledgePoint, Question, QuestionBank
 
 
 class QuestionBankViewSet(ModelViewSet):
+    delete_view_class = admin_views.InUseDeleteView
     model = QuestionBank
     icon = "folder-open-inverse"
     menu_label = _("Question banks")
@@ -26,6 +27,7 @@ class QuestionBankViewSet(ModelViewSet):
 
 
 class KnowledgePointViewSet(ModelViewSet):
+    delete_view_class = admin_views.InUseDeleteView
     model = KnowledgePoint
     icon = "tag"
     menu_label = _("Knowledge points")
@@ -36,6 +38,7 @@ class KnowledgePointViewSet(ModelViewSet):
 
 
 class QuestionViewSet(ModelViewSet):
+    delete_view_class = admin_views.InUseDeleteView
     model = Question
     icon = "help"
     menu_label = _("Questions")
@@ -88,6 +91,7 @@ class QuestionViewSet(ModelViewSet):
 
 
 class ExamViewSet(ModelViewSet):
+    delete_view_class = admin_views.InUseDeleteView
     model = Exam
     icon = "form"
     menu_label = _("Exams")

@@ -237,3 +237,15 @@ def test_trainer_creates_a_draw_exam_in_the_admin(client_for, trainer, bank):
     # The bank has one true/false question: the trainer is warned on saving.
     follow = client.get(response["Location"], **EN).content.decode()
     assert "asks for 3 questions but the bank has only 1" in follow
+
+
+def test_deleting_a_question_in_use_is_refused_with_a_message(
+    client_for, trainer, graded_exam
+):
+    _exam, tf, _essay, _people = graded_exam
+    client = client_for(trainer)
+    response = client.post(f"/admin/assessments_question/delete/{tf.pk}/", **EN)
+    assert response.status_code == 302
+    assert Question.objects.filter(pk=tf.pk).exists()
+    page = client.get(response["Location"], **EN).content.decode()
+    assert "cannot be deleted" in page
