@@ -67,7 +67,11 @@ def _score_chart(members: list[dict]) -> dict:
         {"name": label, "data": [m["breakdown"][i]["points"] for m in members]}
         for i, label in enumerate(labels)
     ]
-    return {"categories": [m["name"] for m in members], "series": series}
+    return {
+        "categories": [m["name"] for m in members],
+        "series": series,
+        "stacked": True,
+    }
 
 
 @hr_required

@@ -2,6 +2,8 @@
  * Data comes from json_script blocks; every label is already translated. */
 (function () {
   "use strict";
+  // The Wagtail admin loads page scripts before the content: wait for it.
+  function start() {
   function readJson(id) {
     var el = document.getElementById(id);
     return el ? JSON.parse(el.textContent) : null;
@@ -58,11 +60,17 @@
       chart = bars(el, { categories: hours.years, series: hours.series, yName: labels.hours }, true);
     } else if (kind === "bars") {
       var spec = (data.bars || {})[el.getAttribute("data-key")];
-      chart = bars(el, spec, false);
+      chart = bars(el, spec, Boolean(spec && spec.stacked));
     }
     if (chart) { charts.push(chart); }
   });
   window.addEventListener("resize", function () {
     charts.forEach(function (c) { c.resize(); });
   });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
 })();

@@ -1,6 +1,8 @@
 /* Polls a background report job and shows its progress and download link. */
 (function () {
   "use strict";
+  // The Wagtail admin loads page scripts before the content: wait for it.
+  function start() {
   var box = document.querySelector("[data-job-status-url]");
   if (!box) { return; }
   var url = box.getAttribute("data-job-status-url");
@@ -22,4 +24,10 @@
       .catch(function () { window.setTimeout(poll, 5000); });
   }
   poll();
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
 })();
