@@ -373,3 +373,22 @@ class InUseDeleteView(generic.DeleteView):
                 % {"object": self.object},
             )
             return redirect(self.index_url_name)
+
+
+def attempt_detail_view(request, attempt_id: int):
+    """One attempt for trainers and (scoped) unit administrators: the paper
+    as answered, marks, and the full history of grade changes and reviews."""
+    _require(request, "assessments.view_result")
+    attempt = get_object_or_404(
+        selectors.attempts_visible_to(user=request.user), pk=attempt_id
+    )
+    return render(
+        request,
+        "assessments/admin/attempt_detail.html",
+        {
+            "attempt": attempt,
+            "items": attempt.items.order_by("position"),
+            "changes": attempt.grade_changes.select_related("changed_by", "item"),
+            "reviews": attempt.reviews.select_related("answered_by"),
+        },
+    )

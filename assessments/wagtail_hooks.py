@@ -227,6 +227,11 @@ def register_assessment_urls():
             name="assessments_admin_review",
         ),
         path(
+            "assessments/attempts/<int:attempt_id>/",
+            v.attempt_detail_view,
+            name="assessments_admin_attempt",
+        ),
+        path(
             "assessments/exams/<int:exam_id>/results/",
             v.results_view,
             name="assessments_admin_results",

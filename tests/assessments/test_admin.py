@@ -249,3 +249,20 @@ def test_deleting_a_question_in_use_is_refused_with_a_message(
     assert Question.objects.filter(pk=tf.pk).exists()
     page = client.get(response["Location"], **EN).content.decode()
     assert "cannot be deleted" in page
+
+
+def test_attempt_detail_shows_grade_history_within_scope(
+    client_for, trainer, unit_admin, graded_exam
+):
+    exam, _tf, essay, people = graded_exam
+    attempt = services.Attempt.objects.get(exam=exam, cadre=people[0])
+    item = attempt.items.get(question=essay)
+    services.item_mark(
+        item_id=item.pk, mark=Decimal("4"), by=trainer.user, comment="要点齐全"
+    )
+    page = client_for(trainer).get(f"/admin/assessments/attempts/{attempt.pk}/", **EN)
+    html = page.content.decode()
+    assert "Marked by hand" in html and "要点齐全" in html and "5.00 → 9.00" in html
+    outside = services.Attempt.objects.get(exam=exam, cadre=people[2])
+    url = f"/admin/assessments/attempts/{outside.pk}/"
+    assert client_for(unit_admin).get(url).status_code == 404
