@@ -51,7 +51,7 @@ def report_file_build(
             return exports.compliance_export(
                 cadres=cadres,
                 year=int(params.get("year") or timezone.localdate().year),
-                depth=params.get("depth"),
+                depth=params.get("depth") or None,
                 file_format=file_format,
                 progress=progress,
             )

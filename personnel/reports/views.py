@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..models import ReportJob, TalentPool
-from ..selectors import units_visible_to
+from ..selectors import units_visible_to, user_scope
 from . import selectors, services
 from .access import is_hr, reports_required
 from .exports import compliance_merged
@@ -49,6 +49,14 @@ def _export(request, kind: str, params: dict):
     return response
 
 
+def _default_depth(request, unit_id) -> int:
+    """Roll up one level below the unit looked at (cities for HR)."""
+    unit = _units(request).filter(pk=unit_id).first() if unit_id else None
+    if unit is None:
+        unit = user_scope(user=request.user).unit
+    return unit.depth + 1 if unit is not None else 2
+
+
 @reports_required
 def index(request):
     jobs = ReportJob.objects.filter(requested_by=request.user)[:10]
@@ -63,13 +71,14 @@ def index(request):
 def compliance(request):
     params = _params(request)
     params.setdefault("year", timezone.localdate().year)
+    params.setdefault("depth", _default_depth(request, params.get("unit")))
     if "format" in request.GET:
         return _export(request, "compliance", params)
     cadres = services.report_scope(user=request.user, unit_id=params.get("unit"))
     report = compliance_merged(
         cadres=cadres,
         year=params["year"],
-        depth=params.get("depth"),
+        depth=params["depth"] or None,
         progress=lambda done, total: None,
     )
     chart = {

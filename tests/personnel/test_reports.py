@@ -122,6 +122,16 @@ def test_learner_cannot_reach_admin_report_even_by_url(world, learner, client_fo
     assert not ReportJob.objects.exists()
 
 
+def test_hr_compliance_page_rolls_up_to_cities_by_default(world, hr, client_for):
+    html = (
+        client_for(hr).get("/admin/hr/reports/compliance/?year=2026").content.decode()
+    )
+    # X (城关分局) and Z (兰州市局) count under 兰州市局; Y under 天水市局
+    assert "<tr><td>兰州市生态环境局</td><td>2</td>" in html
+    assert "<tr><td>天水市生态环境局</td><td>1</td>" in html
+    assert "<tr><td>兰州市城关分局</td><td>" not in html
+
+
 def test_unit_admin_sees_only_their_subtree(world, unit_admin, client_for):
     client = client_for(unit_admin)
     page = client.get(
@@ -145,7 +155,9 @@ def test_hr_province_export_runs_as_a_job(
 ):
     client = client_for(hr)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.get("/admin/hr/reports/compliance/?year=2026&format=xlsx")
+        response = client.get(
+            "/admin/hr/reports/compliance/?year=2026&depth=0&format=xlsx"
+        )
     job = ReportJob.objects.get()
     assert response.status_code == 302 and response.url.endswith(f"/jobs/{job.pk}/")
     status = client.get(f"/admin/hr/reports/jobs/{job.pk}/status/").json()

@@ -40,7 +40,11 @@
       tooltip: { trigger: "axis" },
       legend: { bottom: 0 },
       grid: { left: 48, right: 16, top: 24, bottom: 64, containLabel: true },
-      xAxis: { type: "category", data: spec.categories, axisLabel: { interval: 0, rotate: spec.categories.length > 6 ? 30 : 0 } },
+      xAxis: { type: "category", data: spec.categories, axisLabel: {
+          interval: spec.categories.length > 20 ? "auto" : 0,
+          rotate: spec.categories.length > 6 ? 30 : 0,
+          width: 120, overflow: "truncate"
+        } },
       yAxis: { type: "value", name: spec.yName || "" },
       series: spec.series.map(function (s) {
         return { name: s.name, type: "bar", stack: stacked ? "total" : undefined, data: s.data };
