@@ -19,10 +19,10 @@ from .models import Cadre, Team, Unit
 DEMO_PASSWORD = "Demo-2026!"  # noqa: S105 - documented demo accounts
 
 CENTRES = [
-    ("GS-JC", "甘肃省生态环境监测中心", "monitoring"),
-    ("GS-ZF", "甘肃省生态环境保护综合行政执法局", "enforcement"),
-    ("GS-PG", "甘肃省环境工程评估中心", "eia"),
-    ("GS-YJ", "甘肃省环境应急与事故调查中心", "emergency"),
+    ("GS-S-JC", "甘肃省生态环境监测中心", "monitoring"),
+    ("GS-S-ZF", "甘肃省生态环境保护综合行政执法局", "enforcement"),
+    ("GS-S-PG", "甘肃省环境工程评估中心", "eia"),
+    ("GS-S-YJ", "甘肃省环境应急与事故调查中心", "emergency"),
 ]
 
 CITIES = [

@@ -26,7 +26,7 @@ def province(db):
     return {
         "root": root,
         "centre": unit_child(
-            root, name="省生态环境监测中心", code="GS-JC", kind="centre"
+            root, name="省生态环境监测中心", code="GS-S-JC", kind="centre"
         ),
         "lanzhou": lanzhou,
         "chengguan": unit_child(
