@@ -20,7 +20,8 @@
       legend: { bottom: 0, data: [labels.you, labels.team] },
       radar: {
         indicator: framework.dimensions.map(function (name) { return { name: name, max: 100 }; }),
-        radius: "62%"
+        radius: el.clientWidth < 500 ? "45%" : "62%",
+        axisName: { width: el.clientWidth < 500 ? 70 : 140, overflow: "break" }
       },
       series: [{
         type: "radar",
