@@ -65,7 +65,7 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--saturation-seconds", type=int, default=30)
     parser.add_argument("--spike", type=int, default=1000)
     parser.add_argument(
-        "--levels", default="1000,2000,3000,4000,5000,6000",
+        "--levels", default="500,1000,2000,3000,4000,5000,6000",
         help="capacity steps (candidates)",
     )  # fmt: skip
     parser.add_argument("--hold", type=int, default=65, help="seconds per step")
@@ -596,8 +596,8 @@ def phase_faults(args, url: str, exam_id: int, server: Gunicorn, redis: Redis):
 
     files = locust_run(
         "fault", "FaultUser", url=url, users=args.fault_users,
-        rate=args.fault_users, seconds=80, during=inject,
-        env=_exam_env("fault", exam_id),
+        rate=args.fault_users, seconds=90, during=inject,
+        env={**_exam_env("fault", exam_id), "BENCH_PHASE_START": str(time.time())},
     )  # fmt: skip
     stats = locust_stats(files["csv"])
     failures = sum(
@@ -777,7 +777,25 @@ def _report_capacity(figures: dict) -> list[str]:
         "",
         f"- held: **{held:,}** candidates (target ≥ {TARGETS['capacity']:,}: "
         f"{_verdict(held >= TARGETS['capacity'])}); CPU {capacity['cpu']}.",
+        *_capacity_estimate(figures.get("costs")),
         "",
+    ]
+
+
+def _capacity_estimate(costs: dict | None) -> list[str]:
+    """Candidates one idle core could serve, from the cost table alone."""
+    if not costs:
+        return []
+    per_minute = (
+        2 * costs["state"]["cpu_ms"]
+        + costs["answer save"]["cpu_ms"]
+        + costs["paper page (50 questions)"]["cpu_ms"] / 3
+    )
+    return [
+        f"- estimate, not a measurement: a candidate costs the application "
+        f"{per_minute:.0f} ms of CPU a minute (2 states, 1 save, 1/3 paper), "
+        f"so one idle core would serve about {60_000 / per_minute:,.0f} "
+        "candidates before PostgreSQL's own share.",
     ]
 
 

@@ -244,7 +244,8 @@ class SpikeUser(_Candidate):
 
 
 class FaultUser(_Candidate):
-    """Saves every second, submits after about 40 s, retrying until done."""
+    """Saves every second; submits at a random moment 37-50 s into the run
+    (BENCH_PHASE_START), retrying until the submit is answered."""
 
     wait_time = constant_pacing(1)
 
@@ -256,12 +257,12 @@ class FaultUser(_Candidate):
             gevent.sleep(1)
         else:
             raise StopUser()
-        self.saves_left = random.randint(35, 45)
+        phase_start = float(os.environ.get("BENCH_PHASE_START", time.time()))
+        self.submit_at = phase_start + random.uniform(37, 50)
 
     @task
     def work(self):
-        if self.saves_left > 0:
-            self.saves_left -= 1
+        if time.time() < self.submit_at:
             self.save()
             return
         if self.submit():
