@@ -361,7 +361,11 @@ class InUseDeleteView(generic.DeleteView):
     """Refuse, with a message, to delete what exams or attempts still use."""
 
     def form_valid(self, form):
+        # Wagtail's reference index knows some uses (exams' fixed questions);
+        # the database knows all of them (candidates' papers).
         try:
+            if self.usage and self.usage.is_protected:
+                raise ProtectedError("in use", set())
             return super().form_valid(form)
         except ProtectedError:
             messages.error(
