@@ -88,6 +88,29 @@ def test_compliance_figures(world):
     assert behind == {("甲干部", 5.0), ("乙干部", 30.0)}
 
 
+@pytest.mark.parametrize("depth", [None, 1, 2, 3])
+def test_unit_roll_up_matches_compliance_by_unit(world, depth):
+    """The report rolls compliance_table up itself (one standing computation
+    instead of two); it must give exactly compliance_by_unit's figures."""
+    from personnel.compliance import compliance_by_unit, compliance_table
+
+    cadres = Cadre.objects.all()
+    ours = selectors.units_from_table(
+        compliance_table(cadres=cadres, year=2026), depth=depth
+    )
+    theirs = compliance_by_unit(cadres=cadres, year=2026, depth=depth)
+
+    def rows(frame):
+        return [
+            (int(r.unit_id), r.unit_name, int(r.headcount), float(r.required_hours),
+             float(r.completed_hours), round(float(r.rate), 6), int(r.behind))
+            for r in frame.itertuples()
+        ]  # fmt: skip
+
+    assert rows(ours) == rows(theirs)
+    assert len(rows(ours)) >= 1
+
+
 def test_team_overview_figures(world):
     issue(world["x"], make_template())
     overview = selectors.team_overview(cadres=world["people"], today=TODAY)
