@@ -5,11 +5,14 @@ preview) and the certificate list, where certificates are revoked and
 printed in batches.
 """
 
+from django.contrib import messages
+from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
@@ -18,11 +21,26 @@ from . import admin_views
 from .admin_forms import CertificateTemplateForm
 
 
+class CertificateTemplateDeleteView(generic.DeleteView):
+    def form_valid(self, form):
+        if self.object.certificates.exists():
+            messages.error(
+                self.request,
+                _(
+                    "This template has issued certificates, which keep what it "
+                    "printed: it cannot be deleted. Untick “In use” instead."
+                ),
+            )
+            return redirect(self.get_success_url())
+        return super().form_valid(form)
+
+
 class CertificateTemplateViewSet(ModelViewSet):
     model = CertificateTemplate
     icon = "doc-full"
     menu_label = _("Certificate templates")
     form_class = CertificateTemplateForm
+    delete_view_class = CertificateTemplateDeleteView
     list_display = [
         "name",
         "title",

@@ -295,4 +295,4 @@ class BatchPrintJob(models.Model):
 
     @property
     def percent(self) -> int:
-        return int(self.done * 100 / self.total) if self.total else 100
+        return min(100, int(self.done * 100 / self.total)) if self.total else 100

@@ -164,3 +164,23 @@ def test_template_form_rejects_unknown_placeholders(client_for, trainer, db):
     data["body"] = "{name} 完成 {subject}"
     assert client_for(trainer).post(url, data).status_code == 302
     assert CertificateTemplate.objects.filter(name="新模板").exists()
+
+
+def test_template_with_certificates_cannot_be_deleted(client_for, hr, issued):
+    template = issued["other"].template
+    url = reverse("certificate_templates:delete", args=[template.pk])
+    response = client_for(hr).post(url, **EN)
+    assert response.status_code == 302
+    assert CertificateTemplate.objects.filter(pk=template.pk).exists()
+
+
+def test_admin_list_query_count_does_not_grow(
+    client_for, hr, issued, cert_template, province, django_assert_max_num_queries
+):
+    for _ in range(10):
+        issue(CadreFactory(unit=province["qinzhou"]), cert_template)
+    client = client_for(hr)
+    client.get(reverse("certificate_admin_index"))  # session, last login
+    with django_assert_max_num_queries(20):
+        response = client.get(reverse("certificate_admin_index"))
+    assert response.status_code == 200

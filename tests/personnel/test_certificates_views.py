@@ -134,3 +134,15 @@ def test_download_is_limited_to_owner_unit_admin_and_hr(
         certificate.refresh_from_db()
         assert b"".join(response.streaming_content) == certificate.pdf.read()
         assert response["Content-Type"] == "application/pdf"
+
+
+def test_my_certificates_query_count_does_not_grow(
+    client_for, learner, cert_template, django_assert_max_num_queries
+):
+    for index in range(8):
+        issue(learner, cert_template, subject_id=str(100 + index))
+    client = client_for(learner)
+    client.get(reverse("personnel:my_certificates"))  # session, last login
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("personnel:my_certificates"))
+    assert response.content.decode().count('data-testid="certificate"') == 8
