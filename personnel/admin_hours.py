@@ -25,7 +25,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import AdminDateInput
 
 from .choices import TrainingKind
-from .compliance import compliance_by_unit, compliance_table
+from .compliance import compliance_frames
 from .models import HourRequirement, TrainingRecord
 from .selectors import cadres_visible_to, units_visible_to
 
@@ -164,8 +164,7 @@ def _compliance_frames(request):
             cadres = cadres.filter(
                 unit__path__startswith=form.cleaned_data["unit"].path
             )
-    table = compliance_table(cadres=cadres, year=year)
-    units = compliance_by_unit(cadres=cadres, year=year)
+    table, units = compliance_frames(cadres=cadres, year=year)
     return form, year, table, units
 
 

@@ -9,6 +9,7 @@ from personnel import api as personnel_api
 from personnel.compliance import (
     cadre_standing,
     compliance_by_unit,
+    compliance_frames,
     compliance_table,
     hour_requirements_for,
 )
@@ -112,3 +113,14 @@ def test_compliance_table_and_units_in_constant_queries(
     )
     assert rolled.loc["兰州市生态环境局", "headcount"] == 2
     assert rolled.loc["天水市生态环境局", "headcount"] == 21
+
+
+def test_compliance_frames_match_the_two_functions(province):
+    cadre = CadreFactory(unit=province["chengguan"])
+    post(cadre, "12.3", kind="online")
+    post(cadre, "0.1", kind="centralized")
+    cadres = Cadre.objects.all()
+    table, units = compliance_frames(cadres=cadres, year=YEAR, depth=2)
+    assert table.equals(compliance_table(cadres=cadres, year=YEAR))
+    assert units.equals(compliance_by_unit(cadres=cadres, year=YEAR, depth=2))
+    assert table.loc[0, "completed_hours"] == Decimal("12.4")  # no float noise
