@@ -6,7 +6,7 @@
   const meter = document.querySelector("[data-heartbeat-url]");
   if (!meter) return;
   const url = meter.dataset.heartbeatUrl;
-  const interval = Math.max(5, Number(meter.dataset.interval || 20)) * 1000;
+  const interval = Math.max(1, Number(meter.dataset.interval || 20)) * 1000;
   const required = Number(meter.dataset.required || 1);
   const bar = meter.querySelector(".progress > span");
   const status = meter.querySelector(".study-status");
