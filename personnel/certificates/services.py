@@ -267,22 +267,26 @@ def certificate_pdfs_render(*, certificate_ids: list[int]) -> int:
     if not certificates:
         return 0
     outputs = pdf.pdf_render_each([c.printed for c in certificates])
-    stored = 0
+    storage = Certificate._meta.get_field("pdf").storage
+    saved = []
     for certificate, data in zip(certificates, outputs, strict=True):
-        digest = hashlib.sha256(data).hexdigest()
-        name = certificate.pdf.storage.save(
+        name = storage.save(
             certificate.pdf.field.generate_filename(
                 certificate, f"{certificate.serial}.pdf"
             ),
             ContentFile(data),
         )
-        updated = Certificate.objects.filter(pk=certificate.pk, pdf="").update(
-            pdf=name, pdf_sha256=digest
-        )
-        if updated:
-            stored += 1
-        else:
-            certificate.pdf.storage.delete(name)
+        saved.append((certificate, name, hashlib.sha256(data).hexdigest()))
+    stored = 0
+    with transaction.atomic():  # one commit for the chunk, not one per row
+        for certificate, name, digest in saved:
+            updated = Certificate.objects.filter(pk=certificate.pk, pdf="").update(
+                pdf=name, pdf_sha256=digest
+            )
+            if updated:
+                stored += 1
+            else:
+                transaction.on_commit(lambda name=name: storage.delete(name))
     return stored
 
 
