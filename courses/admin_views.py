@@ -6,7 +6,7 @@ import base64
 import segno
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -239,3 +239,38 @@ def assignment_queryset_for(user):
     if personnel_api.user_scope(user=user).everything:
         return queryset
     return queryset.filter(assigned_by=user)
+
+
+class AssignmentScopeMixin:
+    """A unit administrator reaches only their own assignments, even by a
+    typed URL (404 otherwise)."""
+
+    def get_object(self, *args, **kwargs):
+        obj = super().get_object(*args, **kwargs)
+        if not assignment_queryset_for(self.request.user).filter(pk=obj.pk).exists():
+            raise Http404
+        return obj
+
+
+class AssignmentInspectView(AssignmentScopeMixin, generic.InspectView):
+    pass
+
+
+class AssignmentDeleteView(AssignmentScopeMixin, generic.DeleteView):
+    pass
+
+
+class AssignmentEditView(AssignmentScopeMixin, generic.EditView):
+    """Assignments are records of what was required of whom: they are not
+    edited (a changed due date would not reach the enrolments). Assign again
+    instead."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm("courses.view_courseassignment"):
+            raise PermissionDenied
+        self.get_object()  # scope check
+        messages.info(
+            request,
+            _("An assignment cannot be changed; make a new one with the new due date."),
+        )
+        return redirect("courses_assignment:inspect", kwargs["pk"])

@@ -30,6 +30,9 @@ class CourseAssignmentViewSet(ModelViewSet):
     menu_label = _("Required courses")
     index_view_class = admin_views.AssignmentIndexView
     add_view_class = admin_views.AssignmentCreateView
+    edit_view_class = admin_views.AssignmentEditView
+    inspect_view_class = admin_views.AssignmentInspectView
+    delete_view_class = admin_views.AssignmentDeleteView
     form_fields = ["course", "unit", "teams", "cadres", "due_date"]
     list_display = ["course", "unit", "due_date", "enrolled_count", "assigned_at"]
     copy_view_enabled = False

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
+from courses import services
 from courses.models import Attendance, CourseAssignment, Enrolment
 from personnel import api as personnel_api
 from personnel.models import TrainingRecord
@@ -230,3 +231,23 @@ def test_compliance_view_is_scoped_and_exports(client_for, unit_admin, hr, provi
     assert "城关落后" in names and "秦州落后" not in names
     hr_body = client_for(hr).get(url, {"unit": province["tianshui"].pk}, **EN)
     assert "秦州落后" in hr_body.content.decode()
+
+
+def test_assignments_are_scoped_and_not_edited(
+    client_for, unit_admin, trainer, learner, province
+):
+    due = timezone.localdate() + dt.timedelta(days=10)
+    theirs = services.course_assign(
+        course=f.course(), due_date=due, assigned_by=trainer.user, cadres=[learner]
+    )
+    client = client_for(unit_admin)
+    index = client.get(reverse("courses_assignment:index"))
+    assert index.status_code == 200
+    assert f"/{theirs.pk}/" not in index.content.decode()
+    for view in ("inspect", "edit"):
+        url = reverse(f"courses_assignment:{view}", args=[theirs.pk])
+        assert client.get(url).status_code == 404
+    trainer_client = client_for(trainer)
+    response = trainer_client.get(reverse("courses_assignment:edit", args=[theirs.pk]))
+    assert response.status_code == 302 and "inspect" in response.url
+    assert trainer_client.get(response.url).status_code == 200
