@@ -184,3 +184,12 @@ def test_admin_list_query_count_does_not_grow(
     with django_assert_max_num_queries(20):
         response = client.get(reverse("certificate_admin_index"))
     assert response.status_code == 200
+
+
+def test_template_form_loads_the_live_preview(client_for, trainer, db):
+    response = client_for(trainer).get(reverse("certificate_templates:add"))
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert "personnel/certificates/template_preview.js" in text
+    assert reverse("certificate_template_preview") in text
+    assert "示例数据预览" in text  # the preview's label, in Chinese by default
