@@ -2,8 +2,9 @@
 
 Idempotent: frameworks and pools are found by team and name, appraisals by
 (cadre, year), archive records by fixed source ids and attempt refs.
-The knowledge point names below are the ones the demo question banks are
-expected to use; HR can change the mapping in the admin at any time.
+The first knowledge point of most dimensions is the one the demo question
+banks (assessments.demo_questions) tag their questions with; the others are
+plausible names for real banks. HR can change the mapping in the admin.
 """
 
 import datetime as dt
@@ -25,26 +26,28 @@ from .models import (
 FRAMEWORKS = {
     "enforcement": ("生态环境执法能力框架", [
         ("法律法规", "Laws and regulations",
-         ["环境保护法", "大气污染防治法", "水污染防治法", "固体废物污染环境防治法"],
+         ["法律法规", "环境保护法", "大气污染防治法", "水污染防治法",
+          "固体废物污染环境防治法"],
          ["policy_regulations", "political_theory"]),
         ("现场检查", "On-site inspection",
          ["现场检查", "排污许可检查", "在线监测数据核查"], ["practical_drills"]),
         ("调查取证与案件办理", "Evidence and case handling",
          ["调查取证", "案卷制作", "证据规则"], ["professional_skills"]),
         ("行政处罚程序", "Administrative penalty procedure",
-         ["行政处罚程序", "按日连续处罚", "查封扣押"], ["policy_regulations"]),
+         ["行政处罚", "行政处罚程序", "按日连续处罚", "查封扣押"],
+         ["policy_regulations"]),
     ]),
     "supervision": ("生态环境监督能力框架", [
         ("督察政策", "Inspection policy",
-         ["中央生态环境保护督察", "督察整改"],
+         ["中央生态环境保护督察", "督察政策"],
          ["political_theory", "policy_regulations"]),
         ("问题线索核查", "Checking leads",
          ["线索核查", "信访件办理"], ["practical_drills"]),
         ("整改跟踪评估", "Following up rectification",
-         ["整改验收", "销号管理"], ["professional_skills"]),
+         ["督察整改", "整改验收", "销号管理"], ["professional_skills"]),
     ]),
     "monitoring": ("生态环境监测能力框架", [
-        ("采样规范", "Sampling", ["水质采样", "大气采样", "土壤采样"],
+        ("采样规范", "Sampling", ["监测采样", "水质采样", "大气采样", "土壤采样"],
          ["practical_drills"]),
         ("实验室分析", "Laboratory analysis", ["实验室分析", "仪器分析"],
          ["professional_skills"]),
@@ -56,15 +59,15 @@ FRAMEWORKS = {
     "eia": ("环境影响评价能力框架", [
         ("环评法规", "EIA law", ["环境影响评价法", "建设项目环评分类管理"],
          ["policy_regulations", "political_theory"]),
-        ("报告书审查", "Report review", ["报告书审查", "技术导则"],
+        ("报告书审查", "Report review", ["环评审批", "报告书审查", "技术导则"],
          ["professional_skills"]),
         ("三线一单与规划环评", "Zoning control and plan EIA", ["三线一单", "规划环评"],
          ["practical_drills"]),
     ]),
     "emergency": ("环境应急能力框架", [
-        ("风险防范", "Risk prevention", ["环境风险评估", "隐患排查"],
+        ("风险防范", "Risk prevention", ["风险防范", "环境风险评估", "隐患排查"],
          ["professional_skills"]),
-        ("应急处置", "Incident response", ["应急监测", "应急处置"],
+        ("应急处置", "Incident response", ["应急响应", "应急监测", "应急处置"],
          ["practical_drills"]),
         ("预案与演练", "Plans and drills", ["应急预案", "应急演练"],
          ["practical_drills"]),
@@ -102,7 +105,7 @@ def _frameworks() -> None:
             team=team, defaults={"name": name}
         )
         for order, (zh, en, points, categories) in enumerate(dims, start=1):
-            CompetencyDimension.objects.get_or_create(
+            dimension, created = CompetencyDimension.objects.get_or_create(
                 framework=framework,
                 name_zh=zh,
                 defaults={
@@ -112,6 +115,11 @@ def _frameworks() -> None:
                     "course_categories": categories,
                 },
             )
+            missing = [p for p in points if p not in dimension.knowledge_point_list]
+            if not created and missing:  # keep HR's edits, add the demo's names
+                lines = dimension.knowledge_point_list + missing
+                dimension.knowledge_points = "\n".join(lines)
+                dimension.save(update_fields=["knowledge_points"])
 
 
 def _weighted(rng, pairs):
