@@ -374,3 +374,29 @@ def test_a_failing_job_is_marked_failed(hr):
     report_job_execute(job_id=job.pk)
     job.refresh_from_db()
     assert job.status == ReportJob.Status.FAILED and "does not exist" in job.error
+
+
+def test_pool_report_pdf_and_xlsx_figures(
+    world, young_pool, hr, unit_admin, client_for, tmp_path
+):
+    from personnel.reports.services import report_file_build
+
+    name, data = report_file_build(
+        kind="pool", file_format="xlsx", params={"pool": young_pool.pk}, user=hr.user
+    )
+    sheet = load_workbook(io.BytesIO(data)).worksheets[0]
+    rows = {r[1]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
+    assert set(rows) == {"甲干部", "丙干部"}
+    assert rows["甲干部"][0] == 1 and rows["甲干部"][3] == "兰州市城关分局"
+    name, data = report_file_build(
+        kind="pool", file_format="pdf", params={"pool": young_pool.pk}, user=hr.user
+    )
+    path = tmp_path / name
+    path.write_bytes(data)
+    assert "甲干部" in pdftotext(path) and "CJK" in pdffonts(path)
+    # unit administrators may not see pools, not even by typing the address
+    client = client_for(unit_admin)
+    assert (
+        client.get(f"/admin/hr/pools/{young_pool.pk}/?format=xlsx").status_code == 403
+    )
+    assert client.get(f"/admin/hr/pools/{young_pool.pk}/edit/").status_code == 403
