@@ -1,5 +1,7 @@
 """Celery tasks of personnel: thin, taking ids, each calling one service."""
 
+import logging
+
 from celery import shared_task
 from celery.signals import worker_process_init
 
@@ -14,7 +16,10 @@ def certificate_renderer_warm_up(**kwargs):
     if getattr(settings, "CERTIFICATE_WORKER_WARM_UP", True):
         from .certificates.pdf import renderer_warm_up
 
-        renderer_warm_up()
+        try:
+            renderer_warm_up()
+        except Exception:  # a slow first certificate beats a worker that won't start
+            logging.getLogger(__name__).exception("certificate renderer warm-up failed")
 
 
 @shared_task(acks_late=True)
