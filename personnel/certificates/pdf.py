@@ -64,24 +64,33 @@ def unknown_placeholders(body: str) -> list[str]:
 
 
 def body_paragraphs(body: str, values: dict[str, str]) -> list[dict]:
-    """Fill the placeholders; each non-empty line becomes a paragraph, with
-    filled-in values underlined as on a printed form."""
+    """Fill the placeholders; each non-empty line becomes a paragraph.
 
-    def fill(key):
+    In the salutation (a line ending with a colon, e.g. "{name} 同志：") the
+    filled-in values are underlined as on a printed form; in the running
+    text they are plain, which also keeps layout about a fifth cheaper
+    (every styled inline box is a separate run to break into lines).
+    """
+
+    def fill(key, styled):
         if key not in values:
             return escape("{" + key + "}")
-        return f'<span class="fill">{escape(values[key])}</span>'
+        if styled:
+            return f'<span class="fill">{escape(values[key])}</span>'
+        return escape(values[key])
 
     paragraphs = []
     for line in body.splitlines():
         line = line.strip()
         if not line:
             continue
+        salutation = line.endswith(("：", ":"))
         parts = PLACEHOLDER_RE.split(line)
         html = "".join(
-            escape(part) if i % 2 == 0 else fill(part) for i, part in enumerate(parts)
+            escape(part) if i % 2 == 0 else fill(part, salutation)
+            for i, part in enumerate(parts)
         )
-        paragraphs.append({"html": html, "salutation": line.endswith(("：", ":"))})
+        paragraphs.append({"html": html, "salutation": salutation})
     return paragraphs
 
 

@@ -43,8 +43,10 @@ def test_issue_freezes_facts_numbers_and_logs(learner, cert_template, hr):
     assert certificate.holder_name == "张学员"
     assert certificate.holder_unit == "兰州市城关分局"
     assert certificate.printed["title"] == "培训合格证书"
-    body = " ".join(p["html"] for p in certificate.printed["paragraphs"])
-    assert "生态环境执法能力提升培训班" in body and "92.5" in body and ">40<" in body
+    salutation, body = (p["html"] for p in certificate.printed["paragraphs"])
+    assert salutation == '<span class="fill">张学员</span> 同志：'
+    assert "生态环境执法能力提升培训班" in body and "92.5" in body
+    assert "共计 40 学时" in body and "<span" not in body
     event = CertificateEvent.objects.get(certificate=certificate)
     assert (event.action, event.actor_id) == ("issued", hr.user_id)
 
