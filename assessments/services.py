@@ -174,7 +174,15 @@ def attempt_start(*, exam: Exam, cadre, now: dt.datetime | None = None) -> Attem
     if existing is not None:
         return existing
     window = exam_window_for(exam=exam, cadre=cadre)
-    number = _check_can_start(exam=exam, cadre=cadre, window=window, now=now)
+    try:
+        number = _check_can_start(exam=exam, cadre=cadre, window=window, now=now)
+    except ExamNotAvailable:
+        # A double click: the other request may have just started the attempt
+        # that now counts as used; resume it rather than refuse.
+        existing = _open_attempt(exam=exam, cadre=cadre, now=now)
+        if existing is None:
+            raise
+        return existing
     seed = secrets.randbits(62)
     try:
         with transaction.atomic():
