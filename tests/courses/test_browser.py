@@ -3,6 +3,7 @@
 the page is visible, the server counts the time, and the course completes."""
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 
 from courses import selectors, services
 from courses.models import Enrolment, LessonPage, LessonProgress
@@ -13,14 +14,9 @@ from tests.browser.conftest import (  # noqa: F401 - fixtures
     sign_in,
 )
 from tests.courses import factories as f
-from tests.personnel.factories import PASSWORD
+from tests.personnel.factories import PASSWORD, CadreFactory, unit_root
 
-# serialized_rollback: the flush after a transactional test would otherwise
-# remove what data migrations made (site, home page, teams, role groups).
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
@@ -29,9 +25,13 @@ def quick_beats(monkeypatch):
 
 
 def test_heartbeats_count_time_and_complete_course(
-    page, live_server, sign_in, learner, quick_beats
+    page, live_server, sign_in, quick_beats
 ):
-    """One test on purpose: each transactional test flushes the database."""
+    """One test on purpose: each transactional test flushes the database.
+    Builds what it needs itself (an earlier transactional test may have
+    flushed the migrations' data: role groups, teams, site)."""
+    ContentType.objects.clear_cache()  # a flush may have removed cached rows
+    learner = CadreFactory(unit=unit_root(), name="张学员")
     long_course = f.course("案卷评查", lessons=1, minutes=5)
     short_course = f.course("现场检查规范", lessons=1, minutes=0)
     for course in (long_course, short_course):
