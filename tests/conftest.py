@@ -3,13 +3,57 @@ import pytest
 from tests.personnel.factories import CadreFactory, unit_child, unit_root
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """After the test database is migrated, keep a snapshot of what the
+    migrations made, to put back for transactional tests (below)."""
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        return connection.creation.serialize_db_to_string()
+
+
 @pytest.fixture(autouse=True)
-def django_db_serialized_rollback():
-    """Overrides pytest-django's fixture of this name so that its name is in
-    every test's fixtures: transactional tests (live server, real Celery
-    workers, concurrency on PostgreSQL) then restore the migrated data (the
-    five teams, role groups, Wagtail's root page) instead of leaving an
-    empty database to the tests after them."""
+def _migrated_data_for_transactional_tests(request, django_db_blocker):
+    """Transactional tests (live server, real Celery workers, concurrency on
+    PostgreSQL) run on a flushed database, without what the migrations made
+    (site and root page, collections, teams, role groups). Django's
+    serialized rollback is meant to restore it but misses when Playwright's
+    event loop gives the test another connection object; so every
+    transactional test starts from the migrated snapshot, whatever ran
+    before it."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and marker.kwargs.get("transaction")) or bool(
+        {"transactional_db", "live_server"} & set(request.fixturenames)
+    )
+    if not transactional:
+        return
+    snapshot = request.getfixturevalue("django_db_setup")
+    request.getfixturevalue("transactional_db")
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.cache import cache
+    from django.core.management import call_command
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
+        connection.creation.deserialize_db_from_string(snapshot)
+        _reset_sequences(connection)
+    # Content types were re-created with other ids since the process cached
+    # them; a stale cache would resolve pages to the wrong models.
+    ContentType.objects.clear_cache()
+    cache.clear()
+
+
+def _reset_sequences(connection):
+    """flush restarts id sequences at 1; move them past the restored rows."""
+    from django.apps import apps
+    from django.core.management.color import no_style
+
+    models = apps.get_models(include_auto_created=True)
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_sql(no_style(), models):
+            cursor.execute(sql)
 
 
 @pytest.fixture(autouse=True)

@@ -17,8 +17,8 @@ pytestmark = [
     pytest.mark.skipif(
         connection.vendor != "postgresql", reason="needs PostgreSQL row locks"
     ),
-    # serialized_rollback: keep what data migrations made for later tests.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    # tests/conftest.py puts the migrated data back for transactional tests.
+    pytest.mark.django_db(transaction=True),
 ]
 
 
