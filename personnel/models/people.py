@@ -20,7 +20,7 @@ class Cadre(models.Model):
         verbose_name=_("user account"),
     )
     employee_no = models.CharField(_("staff number"), max_length=30, unique=True)
-    name = models.CharField(_("name"), max_length=50, db_index=True)
+    name = models.CharField(_("full name"), max_length=50, db_index=True)
     id_number = models.CharField(_("ID number"), max_length=18, unique=True)
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices)
     birth_date = models.DateField(_("birth date"))
