@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from personnel.api import Cadre
 
-from . import grading, tasks
+from . import grading
 from .choices import (
     AttemptStatus,
     CloseReason,
@@ -400,12 +400,20 @@ def _result_refresh(
 
 
 def _post_on_commit(*, attempt_id: int, reason: str) -> None:
-    # robust: a failing post is logged, never turned into an error page for
-    # a candidate whose submit has already been committed.
-    transaction.on_commit(
-        lambda: tasks.result_post_to_archive.delay(attempt_id, reason[:200]),
-        robust=True,
-    )
+    # The archive row is written in the same transaction as the result, so a
+    # final result can never miss the archive: posting through Celery lost
+    # results when the broker was down (bench-exam's fault phase). Course
+    # completion and the certificate follow after commit; both are
+    # idempotent, and robust so a failure there is logged, never turned into
+    # an error page for a candidate whose submit is already committed.
+    result_post(attempt_id=attempt_id, reason=reason[:200], notify=False)
+
+    def notify():
+        attempt = Attempt.objects.select_related("exam", "result").get(pk=attempt_id)
+        if attempt.result.passed:
+            _passed_notify(attempt=attempt)
+
+    transaction.on_commit(notify, robust=True)
 
 
 def attempts_close_expired(*, now: dt.datetime | None = None) -> int:
@@ -593,9 +601,10 @@ def knowledge_point_scores(*, attempt: Attempt) -> dict[str, float]:
     }
 
 
-def result_post(*, attempt_id: int, reason: str = "") -> None:
+def result_post(*, attempt_id: int, reason: str = "", notify: bool = True) -> None:
     """Post a final result to the cadre's training archive (personnel), and
-    tell courses when a course exam is passed. Safe to call again."""
+    (with ``notify``) tell courses when a course exam is passed and issue the
+    exam's certificate. Safe to call again."""
     from personnel import api as personnel_api
 
     attempt = Attempt.objects.select_related("exam", "result").get(pk=attempt_id)
@@ -614,7 +623,7 @@ def result_post(*, attempt_id: int, reason: str = "") -> None:
         knowledge_point_scores=knowledge_point_scores(attempt=attempt),
         reason=reason,
     )
-    if result.passed:
+    if notify and result.passed:
         _passed_notify(attempt=attempt)
 
 

@@ -354,3 +354,25 @@ def test_deadline_task_runs_every_minute(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["assessments-close-expired-attempts"]
     assert entry == {"task": close_expired_attempts.name, "schedule": 60.0}
     assert close_expired_attempts.name == "assessments.tasks.close_expired_attempts"
+
+
+def test_final_result_reaches_the_archive_in_the_same_transaction(
+    exam, learner, trainer, five_questions, monkeypatch
+):
+    """A broker outage once lost results: posting no longer goes through
+    Celery, so the archive row commits with the result even when every
+    after-commit callback is dropped."""
+    from assessments import tasks
+
+    def broker_down(*args, **kwargs):
+        raise ConnectionError("Redis is down")
+
+    monkeypatch.setattr(tasks.result_post_to_archive, "delay", broker_down)
+    attempt = services.attempt_start(exam=exam, cadre=learner)
+    answer_all_right(attempt, five_questions, learner.user_id)
+    services.attempt_submit(attempt_id=attempt.pk, user_id=learner.user_id)
+    short = item_for(attempt, five_questions["short"])
+    # No django_capture_on_commit_callbacks: after-commit work never runs here.
+    services.item_mark(item_id=short.pk, mark=Decimal("2"), by=trainer.user)
+    record = ExamResultRecord.objects.get(attempt_ref=f"attempt:{attempt.pk}")
+    assert record.score == Decimal("10") and record.passed
