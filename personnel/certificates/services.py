@@ -359,7 +359,7 @@ def certificate_reissue(
 
 # Batch printing ---------------------------------------------------------
 
-PRINT_CHUNK = 100
+PRINT_CHUNK = 250
 PRINT_MAX = 5000
 
 
