@@ -5,11 +5,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from personnel import api as personnel_api
 
+from . import paper_markup
 from .choices import AnswerRelease, AttemptStatus, QuestionType, ScoreRelease
 from .models import Accommodation, AnswerStep, Attempt, Exam, PaperItem, Result
 
@@ -80,7 +82,7 @@ def attempts_of(*, exam: Exam, cadre) -> QuerySet[Attempt]:
 def attempt_for_user(*, attempt_id: int, user) -> Attempt | None:
     """The attempt if it belongs to this user's cadre; None otherwise."""
     return (
-        Attempt.objects.select_related("exam", "cadre")
+        Attempt.objects.select_related("exam", "cadre", "cadre__unit")
         .filter(pk=attempt_id, cadre__user_id=user.pk)
         .first()
     )
@@ -92,6 +94,9 @@ def latest_responses(*, attempt: Attempt) -> dict[int, tuple[int, object]]:
     steps = AnswerStep.objects.filter(attempt=attempt).order_by(
         "item_id", "-seq", "-id"
     )
+    if connection.vendor == "postgresql":
+        # Only the newest step of each item leaves the database.
+        steps = steps.distinct("item_id")
     for item_id, seq, response in steps.values_list("item_id", "seq", "response"):
         latest.setdefault(item_id, (seq, response))
     return latest
@@ -205,7 +210,11 @@ def exam_overview(*, exam: Exam, cadre, now: dt.datetime) -> dict:
 
 
 def _items_with_answers(attempt: Attempt):
-    items = list(attempt.items.order_by("position"))
+    items = list(
+        attempt.items.order_by("position").only(
+            "id", "attempt_id", "position", "question_id", "points", "snapshot"
+        )
+    )
     latest = latest_responses(attempt=attempt)
     return items, latest
 
@@ -232,8 +241,30 @@ def paper_context(*, attempt: Attempt, now: dt.datetime) -> dict:
         "attempt": attempt,
         "exam": attempt.exam,
         "questions": questions,
+        "navigator_html": paper_markup.navigator_html(questions),
+        "questions_html": paper_markup.questions_html(questions),
         "remaining_seconds": remaining_seconds(attempt=attempt, now=now),
         "answered_count": sum(1 for q in questions if q["response"] is not None),
+    }
+
+
+def attempt_clock(*, attempt_id: int, user_id: int) -> dict | None:
+    """{"status", "deadline"} of this user's attempt, or None."""
+    return (
+        Attempt.objects.filter(pk=attempt_id, cadre__user_id=user_id)
+        .values("status", "deadline")
+        .first()
+    )
+
+
+def clock_json(*, clock: dict, now: dt.datetime) -> dict:
+    is_open = clock["status"] == AttemptStatus.IN_PROGRESS
+    remaining = max(0, int((clock["deadline"] - now).total_seconds()))
+    return {
+        "status": clock["status"],
+        "deadline": clock["deadline"].isoformat(),
+        "server_time": now.isoformat(),
+        "remaining_seconds": remaining if is_open else 0,
     }
 
 

@@ -10,17 +10,23 @@ Concurrency rules (proved on PostgreSQL in tests/assessments/test_concurrency.py
 """
 
 import datetime as dt
+import json
 import logging
 import random
 import secrets
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from personnel.api import Cadre
+
+try:  # PostgreSQL only (the one-statement save)
+    from psycopg.types.json import Jsonb
+except ImportError:  # pragma: no cover - SQLite-only installs
+    Jsonb = None
 
 from . import grading
 from .choices import (
@@ -263,6 +269,18 @@ def answer_save(
         AttemptNotFound, AttemptClosed, grading.ResponseInvalid
     """
     now = now or timezone.now()
+    if connection.vendor == "postgresql":
+        step = _answer_save_one_statement(
+            attempt_id=attempt_id,
+            user_id=user_id,
+            response=response,
+            seq=seq,
+            question_id=question_id,
+            item_id=item_id,
+            now=now,
+        )
+        if step is not None:
+            return step
     items = PaperItem.objects.filter(attempt_id=attempt_id)
     items = (
         items.filter(pk=item_id) if item_id else items.filter(question_id=question_id)
@@ -280,6 +298,91 @@ def answer_save(
         if touched:
             return _step_append(items=items, seq=seq, response=response, now=now)
     raise _save_refusal(attempt_id=attempt_id, user_id=user_id, now=now)
+
+
+# (attempt id, "q"|"i", question or item id) -> (item id, {"qtype", "choices"}).
+# A frozen paper never changes, so what a save validates against can be kept.
+# A plain dict, emptied when full: each operation is atomic under the GIL, so
+# gunicorn's threads share it without a lock.
+_ITEM_SPECS: dict = {}
+_ITEM_SPECS_MAX = 50_000
+
+
+def _item_spec(*, attempt_id: int, question_id, item_id):
+    """The item a save is for and what its answer is checked against."""
+    key = (attempt_id, "i" if item_id else "q", item_id or question_id)
+    spec = _ITEM_SPECS.get(key)
+    if spec is not None:
+        return spec
+    column = "id" if item_id else "question_id"
+    table = PaperItem._meta.db_table
+    where = f'FROM "{table}" WHERE attempt_id = %s AND {column} = %s'
+    sql = "SELECT id, snapshot->>'qtype', " + (
+        "jsonb_path_query_array(snapshot, '$.choices[*].id') " + where
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [attempt_id, item_id or question_id])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    choices = row[2] if isinstance(row[2], list) else json.loads(row[2])
+    spec = (row[0], {"qtype": row[1], "choices": [{"id": c} for c in choices]})
+    if len(_ITEM_SPECS) >= _ITEM_SPECS_MAX:
+        _ITEM_SPECS.clear()
+    _ITEM_SPECS[key] = spec
+    return spec
+
+
+def _answer_save_one_statement(
+    *, attempt_id, user_id, response, seq, question_id, item_id, now
+) -> AnswerStep | None:
+    """PostgreSQL: the whole save in one statement (one round trip, no
+    explicit transaction). None when it did not store the save, for whatever
+    reason (closed, not yours, not on the paper, invalid answer): the
+    general path then gives the precise answer.
+
+    The UPDATE of the attempt row is the same conditional UPDATE as the
+    general path's, so a save still waits for a submit's row lock and is
+    re-checked after it; the INSERT only runs when that UPDATE touched the row.
+    """
+    spec = _item_spec(attempt_id=attempt_id, question_id=question_id, item_id=item_id)
+    if spec is None:
+        return None
+    try:
+        cleaned = grading.response_clean(spec[1], response)
+    except grading.ResponseInvalid:
+        return None
+    attempts, steps = Attempt._meta.db_table, AnswerStep._meta.db_table
+    cadres = Cadre._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'WITH touched AS (UPDATE "{attempts}" SET last_saved_at = %s '  # noqa: S608
+            "WHERE id = %s AND status = %s AND deadline >= %s AND cadre_id = "
+            f'(SELECT id FROM "{cadres}" WHERE user_id = %s LIMIT 1) RETURNING id), '
+            f'stored AS (INSERT INTO "{steps}" '
+            "(attempt_id, item_id, seq, response, saved_at) "
+            "SELECT id, %s, %s, %s, %s FROM touched "
+            "ON CONFLICT DO NOTHING RETURNING 1) "
+            "SELECT (SELECT count(*) FROM touched), (SELECT count(*) FROM stored)",
+            [
+                now,
+                attempt_id,
+                AttemptStatus.IN_PROGRESS,
+                now - save_grace(),
+                user_id,
+                spec[0],
+                seq,
+                None if cleaned is None else Jsonb(cleaned),
+                now,
+            ],
+        )
+        touched, _stored = cursor.fetchone()
+    if not touched:
+        return None
+    # Not stored means the same (item, seq) is already there: a retry.
+    return AnswerStep(
+        attempt_id=attempt_id, item_id=spec[0], seq=seq, response=cleaned, saved_at=now
+    )
 
 
 def _step_append(*, items, seq: int, response, now: dt.datetime) -> AnswerStep:

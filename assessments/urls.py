@@ -19,6 +19,11 @@ urlpatterns = [
         name="attempt_state",
     ),
     path(
+        "exams/attempts/<int:attempt_id>/clock/",
+        views.attempt_clock,
+        name="attempt_clock",
+    ),
+    path(
         "exams/attempts/<int:attempt_id>/submit/",
         views.attempt_submit,
         name="attempt_submit",

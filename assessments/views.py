@@ -4,6 +4,7 @@ Contract (kept stable for the load benchmark, see docs/assessments.md):
 POST /exams/<exam_id>/start/                 -> 302 /exams/attempts/<id>/
 POST /exams/attempts/<id>/answers/ (JSON)    -> 200 {"saved": true, ...} | 409
 GET  /exams/attempts/<id>/state/             -> saved answers, remaining_seconds
+GET  /exams/attempts/<id>/clock/             -> status, remaining_seconds (resync)
 POST /exams/attempts/<id>/submit/            -> idempotent
 """
 
@@ -148,6 +149,22 @@ def attempt_answer(request, attempt_id: int):
 def attempt_state(request, attempt_id: int):
     attempt = _close_if_expired(_own_attempt(request, attempt_id))
     return JsonResponse(selectors.attempt_state(attempt=attempt, now=timezone.now()))
+
+
+@login_required
+@require_GET
+def attempt_clock(request, attempt_id: int):
+    """The countdown's resync (every 30 s from each paper): one small query."""
+    now = timezone.now()
+    clock = selectors.attempt_clock(attempt_id=attempt_id, user_id=request.user.pk)
+    if clock is None:
+        raise Http404(_("No such attempt."))
+    if clock["status"] == "in_progress" and now > clock["deadline"] + (
+        selectors.save_grace()
+    ):
+        services.attempt_close(attempt_id=attempt_id, now=now)
+        clock = selectors.attempt_clock(attempt_id=attempt_id, user_id=request.user.pk)
+    return JsonResponse(selectors.clock_json(clock=clock, now=now))
 
 
 @login_required

@@ -13,6 +13,7 @@ import string
 from collections import Counter
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth import (
     BACKEND_SESSION_KEY,
     HASH_SESSION_KEY,
@@ -182,7 +183,7 @@ def sessions_create(users) -> list[dict]:
         key = _token(32)
         data = {
             SESSION_KEY: str(user.pk),
-            BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
+            BACKEND_SESSION_KEY: settings.AUTHENTICATION_BACKENDS[-1],
             HASH_SESSION_KEY: user.get_session_auth_hash(),
         }
         encoded = store.encode(data)

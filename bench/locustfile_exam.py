@@ -102,17 +102,17 @@ class _Candidate(FastHttpUser):
             self.attempt_id = int(found.group(1))
         return not follow or self.page()
 
-    def page(self) -> bool:
+    def _get(self, path: str, name: str) -> bool:
         with self.client.get(
-            f"/exams/attempts/{self.attempt_id}/",
-            headers=self.headers(),
-            name="attempt page",
-            catch_response=True,
+            path, headers=self.headers(), name=name, catch_response=True
         ) as response:
             if response.status_code != 200:
-                response.failure(f"page answered {response.status_code}")
+                response.failure(f"{name} answered {response.status_code}")
                 return False
         return True
+
+    def page(self) -> bool:
+        return self._get(f"/exams/attempts/{self.attempt_id}/", "attempt page")
 
     def state(self) -> bool:
         with self.client.get(
@@ -126,6 +126,9 @@ class _Candidate(FastHttpUser):
                 return False
             self.items = paper_items(response.json(), CATALOGUE)
         return bool(self.items)
+
+    def clock(self) -> bool:
+        return self._get(f"/exams/attempts/{self.attempt_id}/clock/", "clock")
 
     def save(self) -> None:
         if not self.items:
@@ -201,7 +204,7 @@ class SaveUser(_Candidate):
 
 
 class CandidateUser(_Candidate):
-    """A candidate in the middle of the exam, as paper.js behaves: the state
+    """A candidate in the middle of the exam, as paper.js behaves: the clock
     every 30 s (the countdown resync), a save every 60 s, and a page change
     every 3 minutes, counted as a full reload of the paper (the costly case).
 
@@ -222,7 +225,7 @@ class CandidateUser(_Candidate):
     @task
     def work(self):
         tick = next(self.ticks)
-        self.state()
+        self.clock()
         if tick % 2 == 0:
             self.save()
         if tick % 6 == 5:

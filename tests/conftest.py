@@ -1,4 +1,5 @@
 import pytest
+from django.conf import settings
 
 from tests.personnel.factories import CadreFactory, unit_child, unit_root
 
@@ -108,7 +109,9 @@ def client_for(client):
     """client_for(cadre) signs the test client in as that cadre's user."""
 
     def sign_in(cadre):
-        client.force_login(cadre.user)
+        # As a password sign-in does: the session names the backend that
+        # checked the password (axes' backend only guards, it loads no one).
+        client.force_login(cadre.user, backend=settings.AUTHENTICATION_BACKENDS[-1])
         return client
 
     return sign_in
@@ -122,3 +125,17 @@ def _english_outside_requests():
 
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _fresh_process_caches():
+    """Each test starts with empty caches: the cache holds signed-in users and
+    sessions, and a rolled-back test's ids come back in the next one
+    (SQLite's sequences roll back; transactional tests reset PostgreSQL's)."""
+    from django.core.cache import cache
+
+    from assessments import services
+
+    cache.clear()
+    services._ITEM_SPECS.clear()
+    yield

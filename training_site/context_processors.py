@@ -4,15 +4,26 @@ from .navigation import nav_items
 
 
 def site_context(request):
-    """Header data: the signed-in cadre and unit, the menu, the languages."""
-    cadre = None
-    can_admin = False
+    """Header data: the signed-in cadre and unit, the menu, the languages.
+
+    The cadre and the admin permission are callables, which the template
+    engine calls only where a template uses them (the exam paper's header
+    needs neither): each costs queries.
+    """
     user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated:
+
+    def cadre():
+        if user is None or not user.is_authenticated:
+            return None
         from personnel.api import cadre_for_user
 
-        cadre = cadre_for_user(user=user)
-        can_admin = user.has_perm("wagtailadmin.access_admin")
+        return cadre_for_user(user=user)
+
+    def can_admin():
+        return bool(user and user.is_authenticated) and user.has_perm(
+            "wagtailadmin.access_admin"
+        )
+
     return {
         "site_name": settings.SITE_NAME,
         "current_cadre": cadre,

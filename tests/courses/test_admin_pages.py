@@ -16,7 +16,7 @@ from tests.personnel.factories import CadreFactory, unit_root
 # which here is django-axes' (it cannot load users from a session).
 @mock.patch(
     "wagtail.test.utils.page_tests.AUTH_BACKEND",
-    "django.contrib.auth.backends.ModelBackend",
+    "training_site.auth.CachedModelBackend",
 )
 class TrainerPublishesTests(WagtailPageTestCase):
     def setUp(self):

@@ -158,6 +158,7 @@ def test_catalogue_queries_do_not_grow_with_courses(client_for, learner):
 
 def test_course_and_lesson_pages_queries_do_not_grow_with_lessons(client_for, learner):
     client = client_for(learner)
+    client.get("/")  # the session and the user into the cache
     small, large = f.course("小课", lessons=2), f.course("大课", lessons=10)
     for course in (small, large):
         services.enrolment_create(course=course, cadre=learner)

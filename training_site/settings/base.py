@@ -108,13 +108,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://training-site")}
+REDIS_CACHE = "django.core.cache.backends.redis.RedisCache"
+if CACHES["default"]["BACKEND"] == REDIS_CACHE:
+    CACHES["default"]["BACKEND"] = "training_site.cache.PooledRedisCache"
 
 AUTHENTICATION_BACKENDS = [
     # Axes first, so a locked-out username/address pair is refused before
     # the password is even checked.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend reading signed-in users through the cache.
+    "training_site.auth.CachedModelBackend",
 ]
+# Sessions read from the cache, kept in the database (a cache outage is a miss).
+SESSION_ENGINE = "training_site.sessions"
 
 AUTH_PASSWORD_VALIDATORS = [
     {

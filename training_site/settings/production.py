@@ -16,6 +16,8 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 CELERY_BROKER_URL = env("CELERY_BROKER_URL")
 CELERY_TASK_ALWAYS_EAGER = False
 CACHES = {"default": env.cache("CACHE_URL", default=CELERY_BROKER_URL)}
+if CACHES["default"]["BACKEND"] == REDIS_CACHE:  # noqa: F405
+    CACHES["default"]["BACKEND"] = "training_site.cache.PooledRedisCache"
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)

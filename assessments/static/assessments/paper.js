@@ -9,7 +9,7 @@
   const fmt = window.interpolate
     || ((text, values) => text.replace(/%\((\w+)\)s/g, (_m, key) => values[key]));
   const answerUrl = root.dataset.answerUrl;
-  const stateUrl = root.dataset.stateUrl;
+  const clockUrl = root.dataset.clockUrl;
   const form = document.getElementById("submit-form");
   const csrf = form.querySelector("[name=csrfmiddlewaretoken]").value;
   const statusEl = document.getElementById("save-status");
@@ -178,7 +178,7 @@
   }
   async function resync() {
     try {
-      const response = await fetch(stateUrl, { credentials: "same-origin", headers: { Accept: "application/json" } });
+      const response = await fetch(clockUrl, { credentials: "same-origin", headers: { Accept: "application/json" } });
       const data = await response.json();
       if (data.status !== "in_progress") return setClosed(gettext("Time is up: your saved answers have been submitted."));
       endAt = performance.now() + data.remaining_seconds * 1000;
