@@ -65,6 +65,9 @@ class QuestionEditView(generic.EditView):
                 self.request,
                 _("The key changed: %(n)s answers were regraded.") % {"n": changed},
             )
+        else:
+            # Papers drawn in advance hold the question as it was.
+            services.question_papers_refresh(question=fresh)
         return instance
 
 
@@ -112,6 +115,12 @@ class ExamFormMixin:
         instance = super().save_instance()
         for problem in services.exam_paper_problems(exam=instance):
             messages.warning(self.request, problem)
+        services.exam_papers_refresh(exam=instance)
+        if instance.prepare_papers and instance.is_published:
+            messages.info(
+                self.request,
+                _("Candidates' papers are being drawn in advance."),
+            )
         return instance
 
 

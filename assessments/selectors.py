@@ -71,6 +71,21 @@ def exams_for_cadre(*, cadre) -> QuerySet[Exam]:
     return Exam.objects.filter(pk__in=ids.values("pk")).order_by("-opens_at")
 
 
+def exam_candidates(*, exam: Exam):
+    """Cadres in post who may sit the exam (the inverse of exams_for_cadre)."""
+    cadres = personnel_api.Cadre.objects.filter(is_active=True)
+    teams = list(exam.eligible_teams.values_list("pk", flat=True))
+    paths = list(exam.eligible_units.values_list("path", flat=True))
+    named = list(exam.eligible_cadres.values_list("pk", flat=True))
+    accommodated = list(exam.accommodations.values_list("cadre_id", flat=True))
+    if not (teams or paths or named):
+        return cadres
+    allowed = Q(pk__in=named + accommodated) | Q(teams__in=teams)
+    for path in paths:
+        allowed |= Q(unit__path__startswith=path)
+    return cadres.filter(pk__in=cadres.filter(allowed).values("pk"))
+
+
 def exam_is_eligible(*, exam: Exam, cadre) -> bool:
     return exams_for_cadre(cadre=cadre).filter(pk=exam.pk).exists()
 

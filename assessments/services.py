@@ -17,7 +17,7 @@ import secrets
 from decimal import Decimal
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Max, Subquery
+from django.db.models import Max, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -46,11 +46,13 @@ from .errors import (
     ReviewError,
 )
 from .models import (
+    Accommodation,
     AnswerStep,
     Attempt,
     Exam,
     GradeChange,
     PaperItem,
+    PreparedPaper,
     Question,
     Result,
     ResultReview,
@@ -98,28 +100,39 @@ def exam_paper_problems(*, exam: Exam) -> list[str]:
     return problems
 
 
-def paper_draw(*, exam: Exam, rng: random.Random) -> list[tuple[Question, Decimal]]:
+def paper_draw(
+    *, exam: Exam, rng: random.Random, pools: dict | None = None
+) -> list[tuple[Question, Decimal]]:
     """Choose this candidate's questions and their points.
+
+    ``pools`` (from _draw_pools) holds the rules' candidates and the
+    questions loaded once, for drawing many papers; the draw is the same.
 
     Raises:
         PaperCannotBeDrawn: a rule asks for more questions than match.
     """
     if exam.paper_mode == PaperMode.FIXED:
-        fixed = exam.fixed_questions.select_related("question")
+        fixed = pools["fixed"] if pools else None
+        if fixed is None:
+            fixed = exam.fixed_questions.select_related("question")
         picked = [(f.question, f.points or f.question.points) for f in fixed]
     else:
         picked, taken = [], set()
-        for rule in exam.draw_rules.all():
-            ids = sorted(
-                set(_rule_candidates(rule).values_list("pk", flat=True)) - taken
+        rules = pools["rules"] if pools else exam.draw_rules.all()
+        for rule in rules:
+            candidates = (
+                pools["candidates"][rule.pk]
+                if pools
+                else set(_rule_candidates(rule).values_list("pk", flat=True))
             )
+            ids = sorted(candidates - taken)
             if len(ids) < rule.count:
                 raise PaperCannotBeDrawn(
                     _("This exam's paper cannot be drawn; tell the trainer.")
                 )
             chosen = rng.sample(ids, rule.count)
             taken.update(chosen)
-            by_id = Question.objects.in_bulk(chosen)
+            by_id = pools["questions"] if pools else Question.objects.in_bulk(chosen)
             picked += [(by_id[pk], rule.points_each) for pk in chosen]
     if not picked:
         raise PaperCannotBeDrawn(_("This exam has no questions yet; tell the trainer."))
@@ -192,15 +205,23 @@ def attempt_start(*, exam: Exam, cadre, now: dt.datetime | None = None) -> Attem
     seed = secrets.randbits(62)
     try:
         with transaction.atomic():
+            prepared = (
+                PreparedPaper.objects.select_for_update()
+                .filter(exam=exam, cadre=cadre)
+                .first()
+            )
             attempt = Attempt.objects.create(
                 exam=exam,
                 cadre=cadre,
                 number=number,
                 started_at=now,
-                seed=seed,
+                seed=prepared.seed if prepared else seed,
                 deadline=_deadline(exam=exam, window=window, started_at=now),
             )
-            _paper_freeze(attempt=attempt, exam=exam, rng=random.Random(seed))  # noqa: S311
+            if prepared is not None:
+                _paper_unseal(attempt=attempt, prepared=prepared)
+            else:
+                _paper_freeze(attempt=attempt, exam=exam, rng=random.Random(seed))  # noqa: S311
     except IntegrityError:
         # A double click: the other request created it; resume that one.
         existing = _open_attempt(exam=exam, cadre=cadre, now=now)
@@ -226,6 +247,214 @@ def _paper_freeze(*, attempt: Attempt, exam: Exam, rng: random.Random) -> None:
             ),
         )
         for position, (question, points) in enumerate(picked, start=1)
+    )
+
+
+def _paper_unseal(*, attempt: Attempt, prepared: PreparedPaper) -> None:
+    """The prepared paper becomes the attempt's paper (general path)."""
+    PaperItem.objects.bulk_create(
+        PaperItem(
+            attempt=attempt,
+            position=item["position"],
+            question_id=item["question_id"],
+            points=Decimal(item["points"]),
+            snapshot=item["snapshot"],
+        )
+        for item in prepared.items
+    )
+    prepared.delete()
+
+
+def attempt_unseal(*, exam_id: int, user_id: int, now=None) -> int | None:
+    """PostgreSQL: start an attempt from a prepared paper in one statement.
+
+    Only the plain case: a published exam whose window is open, a candidate
+    with a prepared paper, no attempt yet and no accommodation. Returns the
+    new attempt's id, or None for anything else (then attempt_start decides,
+    with its messages); a double click finds the paper gone and resumes.
+    """
+    if connection.vendor != "postgresql":
+        return None
+    now = now or timezone.now()
+    tables = {
+        "exam": Exam._meta.db_table,
+        "prepared": PreparedPaper._meta.db_table,
+        "attempt": Attempt._meta.db_table,
+        "item": PaperItem._meta.db_table,
+        "cadre": Cadre._meta.db_table,
+        "accommodation": Accommodation._meta.db_table,
+    }
+    sql = _UNSEAL_SQL.format(**tables)
+    params = {"exam": exam_id, "user": user_id, "now": now}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            row = cursor.fetchone()
+    except IntegrityError:
+        return None  # a concurrent Start created the attempt: resume it
+    return row[0] if row else None
+
+
+# One statement: delete the prepared paper (only if every condition holds),
+# insert the attempt with its deadline, copy the items. Table names come
+# from the models; values are parameters.
+_UNSEAL_SQL = """
+WITH exam AS (
+    SELECT id, closes_at, time_limit_minutes FROM "{exam}"
+    WHERE id = %(exam)s AND is_published
+      AND opens_at <= %(now)s AND closes_at > %(now)s
+), paper AS (
+    DELETE FROM "{prepared}" p USING exam
+    WHERE p.exam_id = exam.id
+      AND p.cadre_id = (SELECT id FROM "{cadre}" WHERE user_id = %(user)s)
+      AND NOT EXISTS (SELECT 1 FROM "{attempt}" a
+                      WHERE a.exam_id = p.exam_id AND a.cadre_id = p.cadre_id)
+      AND NOT EXISTS (SELECT 1 FROM "{accommodation}" c
+                      WHERE c.exam_id = p.exam_id AND c.cadre_id = p.cadre_id)
+    RETURNING p.cadre_id, p.seed, p.items, exam.closes_at, exam.time_limit_minutes
+), attempt AS (
+    INSERT INTO "{attempt}" (exam_id, cadre_id, number, status, started_at,
+                             deadline, seed, close_reason)
+    SELECT %(exam)s, cadre_id, 1, 'in_progress', %(now)s,
+           CASE WHEN coalesce(time_limit_minutes, 0) = 0 THEN closes_at
+                ELSE least(closes_at,
+                           %(now)s + make_interval(mins => time_limit_minutes))
+           END,
+           seed, ''
+    FROM paper
+    RETURNING id
+), items AS (
+    INSERT INTO "{item}" (attempt_id, position, question_id, points, snapshot,
+                          needs_marking, marker_comment)
+    SELECT attempt.id, (e->>'position')::smallint, (e->>'question_id')::bigint,
+           (e->>'points')::numeric, e->'snapshot', false, ''
+    FROM attempt, paper, jsonb_array_elements(paper.items) e
+)
+SELECT id FROM attempt
+"""
+
+
+# --- Prepared papers ------------------------------------------------------------
+
+
+def _draw_pools(*, exam: Exam) -> dict:
+    """Everything paper_draw reads, loaded once for drawing many papers."""
+    if exam.paper_mode == PaperMode.FIXED:
+        fixed = list(
+            exam.fixed_questions.select_related("question").prefetch_related(
+                "question__choices", "question__knowledge_points"
+            )
+        )
+        return {"fixed": fixed, "questions": {f.question_id: f.question for f in fixed}}
+    rules = list(exam.draw_rules.all())
+    candidates = {
+        rule.pk: set(_rule_candidates(rule).values_list("pk", flat=True))
+        for rule in rules
+    }
+    ids = set().union(*candidates.values()) if candidates else set()
+    questions = Question.objects.prefetch_related(
+        "choices", "knowledge_points"
+    ).in_bulk(list(ids))
+    return {"rules": rules, "candidates": candidates, "questions": questions}
+
+
+def _prepared_items(*, exam: Exam, pools: dict, rng: random.Random) -> list[dict]:
+    picked = paper_draw(exam=exam, rng=rng, pools=pools)
+    return [
+        {
+            "position": position,
+            "question_id": question.pk,
+            "points": str(points),
+            "snapshot": grading.question_snapshot(
+                pools["questions"][question.pk],
+                rng=rng,
+                shuffle_options=exam.shuffle_options,
+            ),
+        }
+        for position, (question, points) in enumerate(picked, start=1)
+    ]
+
+
+def exam_papers_prepare(*, exam_id: int, now: dt.datetime | None = None) -> int:
+    """Draw a paper for every candidate of the exam who has none yet.
+
+    Idempotent; does nothing (and drops what is left) once the exam is closed,
+    unpublished or no longer prepares papers. Returns how many were drawn.
+    """
+    now = now or timezone.now()
+    exam = Exam.objects.filter(pk=exam_id).first()
+    if exam is None:
+        return 0
+    if not (exam.prepare_papers and exam.is_published and now < exam.closes_at):
+        PreparedPaper.objects.filter(exam=exam).delete()
+        return 0
+    if exam_paper_problems(exam=exam):
+        return 0
+    from .selectors import exam_candidates
+
+    waiting = (
+        exam_candidates(exam=exam)
+        .exclude(pk__in=Attempt.objects.filter(exam=exam).values("cadre_id"))
+        .exclude(pk__in=PreparedPaper.objects.filter(exam=exam).values("cadre_id"))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    cadre_ids = list(waiting)
+    pools = _draw_pools(exam=exam)
+    drawn = 0
+    for start in range(0, len(cadre_ids), 500):
+        papers = []
+        for cadre_id in cadre_ids[start : start + 500]:
+            seed = secrets.randbits(62)
+            rng = random.Random(seed)  # noqa: S311 - not a secret, a draw
+            items = _prepared_items(exam=exam, pools=pools, rng=rng)
+            papers.append(
+                PreparedPaper(
+                    exam=exam,
+                    cadre_id=cadre_id,
+                    seed=seed,
+                    items=items,
+                    prepared_at=now,
+                )
+            )
+        PreparedPaper.objects.bulk_create(papers, ignore_conflicts=True)
+        drawn += len(papers)
+    return drawn
+
+
+def exam_papers_refresh(*, exam: Exam) -> None:
+    """The exam (or one of its questions) changed: drop the unused papers and
+    draw them again after commit (by a worker)."""
+    PreparedPaper.objects.filter(exam=exam).delete()
+    if exam.prepare_papers and exam.is_published:
+        from .tasks import prepare_exam_papers
+
+        transaction.on_commit(lambda: prepare_exam_papers.delay(exam.pk))
+
+
+def question_papers_refresh(*, question: Question) -> None:
+    """Prepared papers that may hold this question are drawn again."""
+    exams = Exam.objects.filter(prepare_papers=True).filter(
+        Q(draw_rules__bank_id=question.bank_id) | Q(fixed_questions__question=question)
+    )
+    for exam in exams.distinct():
+        exam_papers_refresh(exam=exam)
+
+
+def exam_papers_prepare_due(*, now: dt.datetime | None = None) -> int:
+    """Periodic: prepare papers for exams opening within a day or open now
+    (new candidates since the last run); drop those of closed exams."""
+    now = now or timezone.now()
+    PreparedPaper.objects.filter(exam__closes_at__lte=now).delete()
+    due = Exam.objects.filter(
+        prepare_papers=True,
+        is_published=True,
+        closes_at__gt=now,
+        opens_at__lte=now + dt.timedelta(days=1),
+    )
+    return sum(
+        exam_papers_prepare(exam_id=pk, now=now)
+        for pk in due.values_list("pk", flat=True)
     )
 
 
@@ -586,6 +815,8 @@ def question_key_correct(*, question: Question, by, reason: str) -> int:
         changed += _item_regrade(
             item_id=item_id, question=question, by=by, reason=reason
         )
+    # Papers drawn in advance still hold the old key: drawn again.
+    question_papers_refresh(question=question)
     return changed
 
 

@@ -16,3 +16,19 @@ def result_post_to_archive(attempt_id: int, reason: str = "") -> None:
     from .services import result_post
 
     result_post(attempt_id=attempt_id, reason=reason)
+
+
+@shared_task
+def prepare_exam_papers(exam_id: int) -> int:
+    """Draw the papers of an exam that prepares them (after it is saved)."""
+    from .services import exam_papers_prepare
+
+    return exam_papers_prepare(exam_id=exam_id)
+
+
+@shared_task
+def prepare_due_exam_papers() -> int:
+    """Periodic (every 10 minutes): papers for exams opening within a day."""
+    from .services import exam_papers_prepare_due
+
+    return exam_papers_prepare_due()

@@ -76,6 +76,10 @@ def exam_detail(request, exam_id: int):
 @login_required
 @require_POST
 def exam_start(request, exam_id: int):
+    # A prepared paper opens in one statement (the exam-day spike).
+    attempt_id = services.attempt_unseal(exam_id=exam_id, user_id=request.user.pk)
+    if attempt_id is not None:
+        return redirect("assessments:attempt_paper", attempt_id=attempt_id)
     cadre = _cadre_or_404(request)
     exam = get_object_or_404(Exam, pk=exam_id)
     try:

@@ -128,6 +128,7 @@ class ExamViewSet(ModelViewSet):
                     FieldPanel("shuffle_questions"),
                     FieldPanel("shuffle_options"),
                     FieldPanel("multi_choice_policy"),
+                    FieldPanel("prepare_papers"),
                 ],
                 heading=_("Paper"),
             ),

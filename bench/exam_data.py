@@ -290,3 +290,20 @@ def attempts_predraw(*, exam, users) -> int:
             [template.pk, [attempt.pk for attempt in copies]],
         )
     return len(cadres)
+
+
+def papers_prepare(*, exam, drawn_at_start: list[int]) -> dict:
+    """Turn on drawing papers in advance and draw them (as the worker would);
+    the users in ``drawn_at_start`` keep none. Returns count and seconds."""
+    import time
+
+    from assessments.models import PreparedPaper
+    from assessments.services import exam_papers_prepare
+
+    exam.prepare_papers = True
+    exam.save(update_fields=["prepare_papers"])
+    begun = time.perf_counter()
+    count = exam_papers_prepare(exam_id=exam.pk)
+    seconds = time.perf_counter() - begun
+    PreparedPaper.objects.filter(exam=exam, cadre__user_id__in=drawn_at_start).delete()
+    return {"count": count, "seconds": seconds}

@@ -1,4 +1,12 @@
-from .attempt import AnswerStep, Attempt, GradeChange, PaperItem, Result, ResultReview
+from .attempt import (
+    AnswerStep,
+    Attempt,
+    GradeChange,
+    PaperItem,
+    PreparedPaper,
+    Result,
+    ResultReview,
+)
 from .bank import KnowledgePoint, Question, QuestionBank, QuestionChoice
 from .exam import Accommodation, Exam, ExamDrawRule, ExamFixedQuestion
 
@@ -12,6 +20,7 @@ __all__ = [
     "GradeChange",
     "KnowledgePoint",
     "PaperItem",
+    "PreparedPaper",
     "Question",
     "QuestionBank",
     "QuestionChoice",

@@ -254,3 +254,35 @@ class ResultReview(models.Model):
 
     def __str__(self):
         return f"{self.attempt} · {self.get_status_display()}"
+
+
+class PreparedPaper(models.Model):
+    """A candidate's paper drawn and frozen before the exam (预先组卷).
+
+    Only for exams with ``prepare_papers``: Start turns it into the attempt's
+    paper (PaperItem rows) and deletes it, so that a thousand candidates
+    pressing Start at once cost no drawing. ``items`` holds what PaperItem
+    rows hold: [{"position", "question_id", "points", "snapshot"}].
+    """
+
+    exam = models.ForeignKey(
+        "assessments.Exam", on_delete=models.CASCADE, related_name="prepared_papers"
+    )
+    cadre = models.ForeignKey(
+        "personnel.Cadre", on_delete=models.CASCADE, related_name="+"
+    )
+    seed = models.BigIntegerField(_("random seed"))
+    items = models.JSONField(_("questions as drawn"))
+    prepared_at = models.DateTimeField(_("prepared at"))
+
+    class Meta:
+        verbose_name = _("prepared paper")
+        verbose_name_plural = _("prepared papers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["exam", "cadre"], name="prepared_paper_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.exam_id} · {self.cadre_id}"

@@ -94,6 +94,16 @@ class Exam(ClusterableModel):
         help_text=_("Leave empty to issue no certificate."),
     )
     is_published = models.BooleanField(_("published"), default=False)
+    prepare_papers = models.BooleanField(
+        _("draw papers in advance"),
+        default=False,
+        help_text=_(
+            "For large exams: every candidate's paper is drawn and frozen ahead "
+            "of time (when the exam is saved, and every 10 minutes from a day "
+            "before it opens), so pressing Start only opens it. Saving the exam "
+            "or editing one of its questions draws the unused papers again."
+        ),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

@@ -209,6 +209,11 @@ CELERY_BEAT_SCHEDULE["assessments-close-expired-attempts"] = {
     "task": "assessments.tasks.close_expired_attempts",
     "schedule": 60.0,
 }
+# Exams that draw papers in advance: papers for new candidates, every 10 min.
+CELERY_BEAT_SCHEDULE["assessments-prepare-due-exam-papers"] = {
+    "task": "assessments.tasks.prepare_due_exam_papers",
+    "schedule": 600.0,
+}
 # Saves arriving this many seconds after an attempt's deadline are still kept.
 ASSESSMENTS_SAVE_GRACE_SECONDS = env.int("ASSESSMENTS_SAVE_GRACE_SECONDS", default=30)
 

@@ -1,0 +1,170 @@
+"""Papers drawn in advance (预先组卷): drawn for the exam's candidates only,
+opened by Start exactly as drawn, never twice, and drawn again when the exam
+or a question changes."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from assessments import services
+from assessments.models import Accommodation, Attempt, PreparedPaper
+from tests.assessments.factories import (
+    BankFactory,
+    ExamFactory,
+    draw_rule,
+    single,
+    true_false,
+)
+from tests.assessments.test_concurrency import run_together
+from tests.personnel.factories import CadreFactory
+
+ON_POSTGRES = connection.vendor == "postgresql"
+
+
+def _draw_exam(province, **kw):
+    bank = BankFactory()
+    for _ in range(8):
+        single(bank, points=2)
+    for _ in range(6):
+        true_false(bank, points=1)
+    exam = ExamFactory(
+        paper_mode="draw",
+        prepare_papers=True,
+        shuffle_questions=True,
+        shuffle_options=True,
+        **kw,
+    )
+    draw_rule(exam, bank, qtype="single_choice", count=5, points=2)
+    draw_rule(exam, bank, qtype="true_false", count=3, points=1)
+    exam.eligible_units.set([province["lanzhou"]])
+    return exam
+
+
+@pytest.fixture
+def prepared(db, province, learner):
+    exam = _draw_exam(province)
+    outsider = CadreFactory(unit=province["tianshui"])
+    assert services.exam_papers_prepare(exam_id=exam.pk) >= 1
+    return exam, outsider
+
+
+def test_papers_are_drawn_for_the_candidates_only_and_once(prepared, learner):
+    exam, outsider = prepared
+    holders = set(
+        PreparedPaper.objects.filter(exam=exam).values_list("cadre_id", flat=True)
+    )
+    assert learner.pk in holders and outsider.pk not in holders
+    paper = PreparedPaper.objects.get(exam=exam, cadre=learner)
+    assert len(paper.items) == 8
+    assert sum(Decimal(i["points"]) for i in paper.items) == Decimal("13")
+    assert [i["position"] for i in paper.items] == list(range(1, 9))
+    assert services.exam_papers_prepare(exam_id=exam.pk) == 0  # idempotent
+
+
+def test_start_opens_the_prepared_paper_as_drawn(
+    prepared, learner, client_for, django_assert_max_num_queries
+):
+    exam, _outsider = prepared
+    paper = PreparedPaper.objects.get(exam=exam, cadre=learner)
+    client = client_for(learner)
+    client.get("/exams/")  # session and user into the cache
+    before = timezone.now()
+    # PostgreSQL: one statement opens it (plus the savepoint pair of the
+    # test's transaction); elsewhere the general path uses the same paper.
+    with django_assert_max_num_queries(1 if ON_POSTGRES else 30):
+        response = client.post(f"/exams/{exam.pk}/start/")
+    attempt = Attempt.objects.get(exam=exam, cadre=learner)
+    assert response.status_code == 302
+    assert response["Location"] == f"/exams/attempts/{attempt.pk}/"
+    items = list(attempt.items.order_by("position"))
+    assert [(i.position, i.question_id, i.points, i.snapshot) for i in items] == [
+        (p["position"], p["question_id"], Decimal(p["points"]), p["snapshot"])
+        for p in paper.items
+    ]
+    assert attempt.seed == paper.seed and attempt.number == 1 and attempt.is_open
+    limit = dt.timedelta(minutes=exam.time_limit_minutes)
+    assert before + limit <= attempt.deadline <= timezone.now() + limit
+    assert not PreparedPaper.objects.filter(exam=exam, cadre=learner).exists()
+    # Pressing Start again resumes the same attempt.
+    again = client.post(f"/exams/{exam.pk}/start/")
+    assert again["Location"] == response["Location"]
+    assert Attempt.objects.filter(exam=exam, cadre=learner).count() == 1
+    # The paper page shows the prepared questions.
+    assert items[0].snapshot["stem"] in client.get(again["Location"]).content.decode()
+
+
+def test_accommodated_candidate_gets_the_paper_and_the_extra_time(prepared, learner):
+    exam, _outsider = prepared
+    Accommodation.objects.create(exam=exam, cadre=learner, extra_minutes=20)
+    paper = PreparedPaper.objects.get(exam=exam, cadre=learner)
+    assert services.attempt_unseal(exam_id=exam.pk, user_id=learner.user_id) is None
+    now = timezone.now()
+    attempt = services.attempt_start(exam=exam, cadre=learner, now=now)
+    assert attempt.deadline == now + dt.timedelta(minutes=exam.time_limit_minutes + 20)
+    assert list(attempt.items.values_list("question_id", flat=True)) == [
+        p["question_id"] for p in paper.items
+    ]
+
+
+def test_closed_or_unpublished_exam_opens_nothing(prepared, learner):
+    exam, _outsider = prepared
+    exam.is_published = False
+    exam.save()
+    assert services.attempt_unseal(exam_id=exam.pk, user_id=learner.user_id) is None
+    assert not Attempt.objects.filter(exam=exam).exists()
+    assert services.exam_papers_prepare(exam_id=exam.pk) == 0
+    assert not PreparedPaper.objects.filter(exam=exam).exists()
+
+
+def test_a_question_edit_draws_the_papers_again(
+    prepared, learner, trainer, django_capture_on_commit_callbacks
+):
+    exam, _outsider = prepared
+    paper = PreparedPaper.objects.get(exam=exam, cadre=learner)
+    first = paper.items[0]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.question_papers_refresh(
+            question=exam.draw_rules.first().bank.questions.first()
+        )
+    fresh = PreparedPaper.objects.get(exam=exam, cadre=learner)
+    assert fresh.pk != paper.pk and len(fresh.items) == 8
+    assert fresh.prepared_at >= paper.prepared_at and first  # drawn again
+
+
+def test_periodic_preparation_skips_far_and_closed_exams(db, province, learner):
+    soon = _draw_exam(province)
+    later = _draw_exam(
+        province,
+        opens_at=timezone.now() + dt.timedelta(days=3),
+        closes_at=timezone.now() + dt.timedelta(days=4),
+    )
+    assert services.exam_papers_prepare_due() >= 1
+    assert PreparedPaper.objects.filter(exam=soon).exists()
+    assert not PreparedPaper.objects.filter(exam=later).exists()
+    soon.closes_at = timezone.now() - dt.timedelta(minutes=1)
+    soon.save()
+    services.exam_papers_prepare_due()
+    assert not PreparedPaper.objects.filter(exam=soon).exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not ON_POSTGRES, reason="needs PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_three_clicks_at_once_open_one_attempt(province, learner):
+    exam = _draw_exam(province)
+    services.exam_papers_prepare(exam_id=exam.pk)
+
+    def start():
+        attempt_id = services.attempt_unseal(exam_id=exam.pk, user_id=learner.user_id)
+        if attempt_id is None:
+            attempt_id = services.attempt_start(exam=exam, cadre=learner).pk
+        return attempt_id
+
+    outcomes = run_together(start, start, start)
+    attempt = Attempt.objects.get(exam=exam, cadre=learner)
+    assert outcomes == [attempt.pk] * 3, outcomes
+    assert attempt.items.count() == 8
+    assert not PreparedPaper.objects.filter(exam=exam, cadre=learner).exists()
