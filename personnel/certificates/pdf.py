@@ -7,8 +7,9 @@ the processes that render need it.
 """
 
 import base64
+import contextlib
 import datetime as dt
-import io
+import gc
 import mimetypes
 import re
 from decimal import Decimal
@@ -188,6 +189,25 @@ def html_render(printed_list: list[dict]) -> str:
     )
 
 
+@contextlib.contextmanager
+def _collector_paused():
+    """Pause Python's cyclic garbage collector while a document is rendered.
+
+    Laying out and writing a page builds tens of thousands of objects that
+    live until the document is written, and the collector kept walking all
+    of them again: about a third of the layout time of a batch (measured
+    with and without). Reference counting still frees what it can; the
+    cycles left are collected as usual once the collector runs again.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def _layout(printed_list: list[dict]):
     from weasyprint import HTML
 
@@ -197,38 +217,28 @@ def _layout(printed_list: list[dict]):
 
 
 def pdf_render_document(printed_list: list[dict]) -> bytes:
-    """All certificates in one PDF, one per page (previews, naive renders)."""
-    return _layout(printed_list).write_pdf()
+    """All certificates in one PDF, one per page (previews, batch prints)."""
+    with _collector_paused():
+        return _layout(printed_list).write_pdf()
 
 
 def pdf_render_each(printed_list: list[dict]) -> list[bytes]:
     """One single-page PDF per certificate, from a single layout pass.
 
-    The batch is laid out once and written once (one font subset); each
-    page is then copied into its own file with qpdf (pikepdf), which is
-    several times faster than pypdf at this and than one write per page.
+    The batch is laid out once and written once (one font subsetting);
+    each page is then cut out into a file of its own that holds only what
+    that page draws (see pdf_pages).
     """
-    import pikepdf
+    from .pdf_pages import pages_split
 
-    document = _layout(printed_list)
-    if len(document.pages) != len(printed_list):
-        raise RuntimeError(
-            f"{len(printed_list)} certificates laid out on {len(document.pages)} pages"
-        )
-    outputs = []
-    with pikepdf.open(io.BytesIO(document.write_pdf())) as source:
-        for page in source.pages:
-            single = pikepdf.new()
-            single.pages.append(page)
-            buffer = io.BytesIO()
-            # Streams are already compressed by WeasyPrint: copy them as is.
-            single.save(
-                buffer,
-                compress_streams=False,
-                stream_decode_level=pikepdf.StreamDecodeLevel.none,
+    with _collector_paused():
+        document = _layout(printed_list)
+        if len(document.pages) != len(printed_list):
+            raise RuntimeError(
+                f"{len(printed_list)} certificates laid out on "
+                f"{len(document.pages)} pages"
             )
-            outputs.append(buffer.getvalue())
-    return outputs
+        return pages_split(document.write_pdf())
 
 
 def renderer_warm_up() -> None:
