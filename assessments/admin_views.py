@@ -124,6 +124,26 @@ class ExamFormMixin:
         return instance
 
 
+class AccommodationFormMixin:
+    def save_instance(self):
+        instance = super().save_instance()
+        changed = services.accommodation_apply(exam=instance.exam, cadre=instance.cadre)
+        if changed:
+            messages.info(
+                self.request,
+                _("The deadline of the attempt in progress has been moved."),
+            )
+        return instance
+
+
+class AccommodationCreateView(AccommodationFormMixin, generic.CreateView):
+    pass
+
+
+class AccommodationEditView(AccommodationFormMixin, generic.EditView):
+    pass
+
+
 class ExamCreateView(ExamFormMixin, generic.CreateView):
     pass
 

@@ -458,6 +458,27 @@ def exam_papers_prepare_due(*, now: dt.datetime | None = None) -> int:
     )
 
 
+def accommodation_apply(*, exam: Exam, cadre, now: dt.datetime | None = None) -> int:
+    """An accommodation was granted or changed: the cadre's open attempt gets
+    the deadline it would have had with it (extra time given in the middle
+    of an attempt counts at once). Returns how many attempts changed."""
+    now = now or timezone.now()
+    window = exam_window_for(exam=exam, cadre=cadre)
+    changed = 0
+    with transaction.atomic():
+        for attempt in Attempt.objects.select_for_update().filter(
+            exam=exam, cadre=cadre, status=AttemptStatus.IN_PROGRESS
+        ):
+            deadline = _deadline(
+                exam=exam, window=window, started_at=attempt.started_at
+            )
+            if deadline != attempt.deadline:
+                attempt.deadline = deadline
+                attempt.save(update_fields=["deadline"])
+                changed += 1
+    return changed
+
+
 # --- Save ----------------------------------------------------------------
 
 

@@ -176,6 +176,8 @@ class ExamViewSet(ModelViewSet):
 
 class AccommodationViewSet(ModelViewSet):
     model = Accommodation
+    add_view_class = admin_views.AccommodationCreateView
+    edit_view_class = admin_views.AccommodationEditView
     icon = "time"
     menu_label = _("Accommodations")
     form_fields = ["exam", "cadre", "extra_minutes", "opens_at", "closes_at", "note"]

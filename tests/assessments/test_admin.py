@@ -1,5 +1,6 @@
 """Wagtail admin pages of assessments, through real requests."""
 
+import datetime as dt
 import io
 from decimal import Decimal
 
@@ -266,3 +267,32 @@ def test_attempt_detail_shows_grade_history_within_scope(
     outside = services.Attempt.objects.get(exam=exam, cadre=people[2])
     url = f"/admin/assessments/attempts/{outside.pk}/"
     assert client_for(unit_admin).get(url).status_code == 404
+
+
+def test_extra_time_granted_mid_attempt_moves_the_deadline(
+    client_for, trainer, learner, province
+):
+    bank = BankFactory()
+    exam = fixed_exam([true_false(bank, points=5)], time_limit_minutes=30)
+    attempt = services.attempt_start(exam=exam, cadre=learner)
+    before = attempt.deadline
+    client = client_for(trainer)
+    url = "/admin/assessments_accommodation/new/"
+    form = querydict_from_html(client.get(url).content.decode(), form_id=None)
+    form.update({"exam": str(exam.pk), "cadre": str(learner.pk)})
+    form["extra_minutes"] = "15"
+    response = client.post(url, form, **EN)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    attempt.refresh_from_db()
+    assert attempt.deadline - before == dt.timedelta(minutes=15)
+    # Reducing it again moves it back; a closed attempt is left alone.
+    accommodation = exam.accommodations.get()
+    accommodation.extra_minutes = 0
+    accommodation.save()
+    assert services.accommodation_apply(exam=exam, cadre=learner) == 1
+    attempt.refresh_from_db()
+    assert attempt.deadline == before
+    services.attempt_submit(attempt_id=attempt.pk, user_id=learner.user_id)
+    accommodation.extra_minutes = 60
+    accommodation.save()
+    assert services.accommodation_apply(exam=exam, cadre=learner) == 0
