@@ -12,6 +12,7 @@ import secrets
 import string
 from collections import Counter
 from decimal import Decimal
+from importlib import import_module
 
 from django.conf import settings
 from django.contrib.auth import (
@@ -171,7 +172,8 @@ def _questions_create(*, bank, qtype: str, count: int) -> None:
 
 
 def sessions_create(users) -> list[dict]:
-    """Signed-in sessions straight into the session table (no login cost).
+    """Signed-in sessions straight into the session table and the cache, as
+    candidates who signed in that morning have them (no login cost).
 
     Returns one {"user", "session", "csrf"} per user; the CSRF secret is
     sent as both the csrftoken cookie and the X-CSRFToken header.
@@ -190,6 +192,20 @@ def sessions_create(users) -> list[dict]:
         rows.append(Session(session_key=key, session_data=encoded, expire_date=expire))
         credentials.append({"user": user.pk, "session": key, "csrf": _token(32)})
     Session.objects.bulk_create(rows, batch_size=2000)
+    # As signing in leaves them: the session in the cache too (the session
+    # engine reads the cache first), and the account after the first page.
+    from django.core.cache import cache
+
+    from training_site.auth import user_cache_key
+
+    engine = import_module(settings.SESSION_ENGINE)
+    prefix = getattr(engine.SessionStore, "cache_key_prefix", None)
+    if prefix:
+        entries = {
+            prefix + row.session_key: store.decode(row.session_data) for row in rows
+        }
+        cache.set_many(entries, timeout=86400)
+    cache.set_many({user_cache_key(user.pk): user for user in users}, timeout=3600)
     return credentials
 
 
