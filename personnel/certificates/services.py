@@ -435,43 +435,62 @@ def batch_print_build(*, job_id: int) -> None:
         return
     job.status = BatchPrintJob.Status.RUNNING
     job.save(update_fields=["status"])
-    for index in range(0, (job.total + PRINT_CHUNK - 1) // PRINT_CHUNK):
+    for index in range(_chunk_count(job)):
         certificate_batch_chunk_task.delay(job_id, index)
+
+
+def _chunk_count(job: BatchPrintJob) -> int:
+    return (job.total + PRINT_CHUNK - 1) // PRINT_CHUNK
 
 
 def batch_print_chunk(*, job_id: int, index: int) -> None:
     """Render one chunk of a print job from the certificates' frozen facts;
-    the chunk that completes the job joins the parts into one PDF."""
+    the chunk that completes the job joins the parts into one PDF.
+
+    Safe to run again for the same chunk (tasks are acknowledged late, so a
+    worker lost mid-task means a second delivery): a chunk is counted in the
+    progress once, and a job whose parts are all in but which is not joined
+    yet (the join was interrupted) is joined by the next delivery.
+    """
     job = BatchPrintJob.objects.get(pk=job_id)
+    if job.status != BatchPrintJob.Status.RUNNING:
+        return
+    if index not in job.chunks_done:
+        _batch_print_part(job, index)
+    with transaction.atomic():
+        job = BatchPrintJob.objects.select_for_update().get(pk=job_id)
+        if index not in job.chunks_done:
+            job.chunks_done = sorted([*job.chunks_done, index])
+            job.done = sum(
+                min(PRINT_CHUNK, job.total - done * PRINT_CHUNK)
+                for done in job.chunks_done
+            )
+            job.save(update_fields=["chunks_done", "done"])
+        complete = len(job.chunks_done) == _chunk_count(job)
+    if complete and job.status == BatchPrintJob.Status.RUNNING:
+        _batch_print_join(job)
+
+
+def _batch_print_part(job: BatchPrintJob, index: int) -> None:
     ids = job.certificate_ids[index * PRINT_CHUNK : (index + 1) * PRINT_CHUNK]
     printed = Certificate.objects.in_bulk(ids)
     try:
         data = pdf.pdf_render_document([printed[pk].printed for pk in ids])
     except Exception as exc:
-        BatchPrintJob.objects.filter(pk=job_id).update(
+        BatchPrintJob.objects.filter(pk=job.pk).update(
             status=BatchPrintJob.Status.FAILED, error=str(exc)[:500]
         )
         raise
     storage = job.output.storage
-    storage.delete(_part_name(job_id, index))
-    storage.save(_part_name(job_id, index), ContentFile(data))
-    with transaction.atomic():
-        job = BatchPrintJob.objects.select_for_update().get(pk=job_id)
-        job.done += len(ids)
-        job.save(update_fields=["done"])
-        last = job.done >= job.total
-    if last and job.status == BatchPrintJob.Status.RUNNING:
-        _batch_print_join(job)
+    storage.delete(_part_name(job.pk, index))
+    storage.save(_part_name(job.pk, index), ContentFile(data))
 
 
 def _batch_print_join(job: BatchPrintJob) -> None:
     import pikepdf
 
     storage = job.output.storage
-    parts = [
-        _part_name(job.pk, index)
-        for index in range((job.total + PRINT_CHUNK - 1) // PRINT_CHUNK)
-    ]
+    parts = [_part_name(job.pk, index) for index in range(_chunk_count(job))]
     joined = pikepdf.new()
     sources = []
     for name in parts:

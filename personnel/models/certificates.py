@@ -278,6 +278,10 @@ class BatchPrintJob(models.Model):
     )
     total = models.PositiveIntegerField(_("total"), default=0)
     done = models.PositiveIntegerField(_("done"), default=0)
+    # Indices of the page chunks rendered and counted in ``done``: a chunk
+    # task delivered twice (a worker lost after the count, before the
+    # acknowledgement) is counted once.
+    chunks_done = models.JSONField(default=list, editable=False)
     output = models.FileField(
         _("file"), upload_to="certificate-batches/%Y/", blank=True
     )
