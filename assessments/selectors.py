@@ -308,12 +308,28 @@ def paper_context(*, attempt: Attempt, now: dt.datetime) -> dict:
 
 
 def attempt_clock(*, attempt_id: int, user_id: int) -> dict | None:
-    """{"status", "deadline"} of this user's attempt, or None."""
-    return (
-        Attempt.objects.filter(pk=attempt_id, cadre__user_id=user_id)
-        .values("status", "deadline")
-        .first()
-    )
+    """{"status", "deadline"} of this user's attempt, or None.
+
+    Plain SQL: every candidate asks twice a minute, and building the same
+    query through the ORM cost several times the query itself.
+    """
+    attempts, cadres = Attempt._meta.db_table, personnel_api.Cadre._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'SELECT a.status, a.deadline FROM "{attempts}" a '  # noqa: S608
+            f'JOIN "{cadres}" c ON c.id = a.cadre_id '
+            "WHERE a.id = %s AND c.user_id = %s",
+            [attempt_id, user_id],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    deadline = Attempt._meta.get_field("deadline").to_python(row[1])
+    if connection.vendor == "sqlite":  # stored naive in UTC
+        deadline = (
+            deadline.replace(tzinfo=dt.UTC) if deadline.tzinfo is None else deadline
+        )
+    return {"status": row[0], "deadline": deadline}
 
 
 def clock_json(*, clock: dict, now: dt.datetime) -> dict:
