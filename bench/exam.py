@@ -644,8 +644,7 @@ def machine() -> dict[str, str]:
         .stdout.split()[2]
         .removeprefix("v=")
     )
-    # How fast this machine runs Python, to compare runs on other machines:
-    # the same virtual machine type has measured from 0.5 s to 1.2 s here.
+    # How fast this machine runs Python, to compare runs across machines.
     begun = time.process_time()
     sum(i * i for i in range(10**7))
     calibration = time.process_time() - begun
