@@ -225,6 +225,53 @@ def exam_overview(*, exam: Exam, cadre, now: dt.datetime) -> dict:
     }
 
 
+def attempt_for_paper(*, attempt_id: int, user_id: int) -> Attempt | None:
+    """attempt_for_user for the paper page, in one plain SQL statement: the
+    attempt with what the page shows of its exam, cadre and unit (unsaved
+    related instances, enough for the page and nothing else)."""
+    from personnel.api import Unit
+
+    tables = (
+        f'"{Attempt._meta.db_table}" a '
+        f'JOIN "{Exam._meta.db_table}" e ON e.id = a.exam_id '
+        f'JOIN "{personnel_api.Cadre._meta.db_table}" c ON c.id = a.cadre_id '
+        f'JOIN "{Unit._meta.db_table}" u ON u.id = c.unit_id'
+    )
+    columns = (
+        "a.id, a.status, a.deadline, a.started_at, a.number, a.seed, "
+        "a.exam_id, e.title, a.cadre_id, c.name, c.unit_id, u.name"
+    )
+    sql = f"SELECT {columns} FROM {tables} WHERE a.id = %s AND c.user_id = %s"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [attempt_id, user_id])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    pk, status, deadline, started_at, number, seed, exam_id, title = row[:8]
+    cadre_id, cadre_name, unit_id, unit_name = row[8:]
+    attempt = Attempt(
+        id=pk,
+        status=status,
+        deadline=_aware(deadline),
+        started_at=_aware(started_at),
+        number=number,
+        seed=seed,
+        exam_id=exam_id,
+        cadre_id=cadre_id,
+    )
+    attempt.exam = Exam(id=exam_id, title=title)
+    attempt.cadre = personnel_api.Cadre(
+        id=cadre_id, name=cadre_name, unit=Unit(id=unit_id, name=unit_name)
+    )
+    return attempt
+
+
+def _aware(value) -> dt.datetime:
+    """A timestamp read with plain SQL (SQLite gives naive UTC text)."""
+    value = Attempt._meta.get_field("deadline").to_python(value)
+    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value
+
+
 def _json(value):
     return json.loads(value) if isinstance(value, str) else value
 
@@ -324,12 +371,7 @@ def attempt_clock(*, attempt_id: int, user_id: int) -> dict | None:
         row = cursor.fetchone()
     if row is None:
         return None
-    deadline = Attempt._meta.get_field("deadline").to_python(row[1])
-    if connection.vendor == "sqlite":  # stored naive in UTC
-        deadline = (
-            deadline.replace(tzinfo=dt.UTC) if deadline.tzinfo is None else deadline
-        )
-    return {"status": row[0], "deadline": deadline}
+    return {"status": row[0], "deadline": _aware(row[1])}
 
 
 def clock_json(*, clock: dict, now: dt.datetime) -> dict:

@@ -95,7 +95,12 @@ def exam_start(request, exam_id: int):
 @login_required
 @require_GET
 def attempt_paper(request, attempt_id: int):
-    attempt = _close_if_expired(_own_attempt(request, attempt_id))
+    attempt = selectors.attempt_for_paper(
+        attempt_id=attempt_id, user_id=request.user.pk
+    )
+    if attempt is None:
+        raise Http404(_("No such attempt."))
+    attempt = _close_if_expired(attempt)
     if not attempt.is_open:
         return redirect("assessments:attempt_result", attempt_id=attempt.pk)
     context = selectors.paper_context(attempt=attempt, now=timezone.now())
