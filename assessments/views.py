@@ -163,7 +163,7 @@ def attempt_state(request, attempt_id: int):
 @login_required
 @require_GET
 def attempt_clock(request, attempt_id: int):
-    """The countdown's resync (every 30 s from each paper): one small query."""
+    """The countdown's resync (every 60 s from each paper): one small query."""
     now = timezone.now()
     clock = selectors.attempt_clock(attempt_id=attempt_id, user_id=request.user.pk)
     if clock is None:

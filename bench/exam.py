@@ -808,7 +808,7 @@ def _report_capacity(figures: dict) -> list[str]:
         "### Capacity: candidates saving every 60 s, changing page every 3 min",
         "",
         "Candidates in the middle of the exam, as `paper.js` behaves: the "
-        "clock (countdown resync) every 30 s, a save every 60 s, and a full "
+        "clock (countdown resync) every 60 s, a save every 60 s, and a full "
         "reload of the paper every 3 minutes (a page change counted as the "
         "costly case). Each step adds "
         f"candidates at {figures['capacity']['rate']:.0f}/s and is judged on "
@@ -834,13 +834,13 @@ def _capacity_estimate(costs: dict | None) -> list[str]:
     if not costs:
         return []
     per_minute = (
-        2 * costs["clock"]["cpu_ms"]
+        costs["clock"]["cpu_ms"]
         + costs["answer save"]["cpu_ms"]
         + costs["paper page (50 questions)"]["cpu_ms"] / 3
     )
     return [
         f"- estimate, not a measurement: a candidate costs the application "
-        f"{per_minute:.0f} ms of CPU a minute (2 clocks, 1 save, 1/3 paper), "
+        f"{per_minute:.0f} ms of CPU a minute (1 clock, 1 save, 1/3 paper), "
         f"so one idle core would serve about {60_000 / per_minute:,.0f} "
         "candidates before PostgreSQL's own share.",
     ]

@@ -204,31 +204,31 @@ class SaveUser(_Candidate):
 
 
 class CandidateUser(_Candidate):
-    """A candidate in the middle of the exam, as paper.js behaves: the clock
-    every 30 s (the countdown resync), a save every 60 s, and a page change
-    every 3 minutes, counted as a full reload of the paper (the costly case).
+    """A candidate in the middle of the exam, as paper.js behaves: a save
+    every 60 s, the clock every 60 s (the countdown resync), and a page
+    change every 3 minutes, counted as a full reload of the paper (the
+    costly case: in paper.js moving between questions costs no request).
 
     Arrival (Start and the first paper load) is the spike phase's subject:
     here each candidate's first reload comes at a random point of its first
     3 minutes, so the load is the steady one of an exam under way.
     """
 
-    wait_time = constant_pacing(30)
+    wait_time = constant_pacing(60)
 
     def on_start(self):
         super().on_start()
         if not (self.start_exam(follow=False) and self.state()):
             raise StopUser()
-        self.ticks = itertools.count(random.randrange(6))
-        gevent.sleep(random.uniform(0, 30))  # candidates are not in step
+        self.ticks = itertools.count(random.randrange(3))
+        gevent.sleep(random.uniform(0, 60))  # candidates are not in step
 
     @task
     def work(self):
         tick = next(self.ticks)
         self.clock()
-        if tick % 2 == 0:
-            self.save()
-        if tick % 6 == 5:
+        self.save()
+        if tick % 3 == 2:
             self.page()
 
 

@@ -192,7 +192,7 @@
   }
   tick();
   window.setInterval(tick, 1000);
-  window.setInterval(resync, 30000);
+  window.setInterval(resync, 60000);
   document.addEventListener("visibilitychange", () => { if (!document.hidden) resync(); });
 
   // Submit with confirmation, after every pending save has reached the server.
