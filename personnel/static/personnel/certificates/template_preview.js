@@ -1,6 +1,7 @@
 // Live PDF preview of a certificate template while it is being edited:
 // the form is posted (not saved) to the preview view and shown in a frame.
-(function () {
+// Wagtail loads form media before the page content: wait for the form.
+function certificatePreviewStart() {
   "use strict";
   const body = document.querySelector("[data-certificate-preview-url]");
   if (!body) return;
@@ -44,4 +45,10 @@
   form.addEventListener("input", later);
   form.addEventListener("change", later);
   refresh();
-})();
+}
+
+if (document.readyState === "loading") {
+  document.addEventListener("DOMContentLoaded", certificatePreviewStart);
+} else {
+  certificatePreviewStart();
+}
