@@ -28,7 +28,7 @@ from .serials import serials_allocate
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 CODE_LENGTH = 16  # 80 random bits
-RENDER_CHUNK = 50
+RENDER_CHUNK = 100
 
 
 @dataclass(frozen=True)
