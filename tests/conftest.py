@@ -135,7 +135,9 @@ def _fresh_process_caches():
     from django.core.cache import cache
 
     from assessments import services
+    from training_site import auth
 
     cache.clear()
     services._ITEM_SPECS.clear()
+    auth._local.clear()
     yield
