@@ -10,6 +10,8 @@ from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, Objec
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from personnel import api as personnel_api
+
 from . import admin_views
 from .admin_forms import ExamForm, QuestionForm
 from .models import Accommodation, Exam, KnowledgePoint, Question, QuestionBank
@@ -180,7 +182,14 @@ class AccommodationViewSet(ModelViewSet):
     edit_view_class = admin_views.AccommodationEditView
     icon = "time"
     menu_label = _("Accommodations")
-    form_fields = ["exam", "cadre", "extra_minutes", "opens_at", "closes_at", "note"]
+    panels = [
+        FieldPanel("exam"),
+        FieldPanel("cadre", widget=personnel_api.cadre_chooser_widget()),
+        FieldPanel("extra_minutes"),
+        FieldPanel("opens_at"),
+        FieldPanel("closes_at"),
+        FieldPanel("note"),
+    ]
     list_display = ["exam", "cadre", "extra_minutes", "closes_at"]
     list_filter = ["exam"]
     copy_view_enabled = False

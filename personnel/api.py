@@ -105,7 +105,6 @@ def teams_all():
     return list(Team.objects.all())
 
 
-
 # Certificates ------------------------------------------------------------
 # Courses, classes and exams say which CertificateTemplate they issue (a FK
 # to "personnel.CertificateTemplate" or an id from the choices below) and
@@ -123,8 +122,12 @@ from .certificates.services import (  # noqa: E402, F401
 
 
 def certificate_award(
-    *, cadre_id: int, completed_on: dt.date, hours: Decimal | None = None,
-    score: Decimal | None = None, started_on: dt.date | None = None,
+    *,
+    cadre_id: int,
+    completed_on: dt.date,
+    hours: Decimal | None = None,
+    score: Decimal | None = None,
+    started_on: dt.date | None = None,
 ):
     from .certificates.services import Award
 
@@ -147,3 +150,11 @@ def certificates_for_subject(*, subject_type: str, subject_id: str):
     return Certificate.objects.filter(
         subject_type=subject_type, subject_id=str(subject_id), status="valid"
     )
+
+
+def cadre_chooser_widget():
+    """The admin widget for choosing one cadre: a search by name or staff
+    number among the cadres the signed-in user may see."""
+    from .choosers import cadre_chooser_viewset
+
+    return cadre_chooser_viewset.widget_class

@@ -10,6 +10,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 
 from . import admin_views
 from .admin_forms import CadreForm, UnitForm
+from .choosers import cadre_chooser_viewset
 from .models import Cadre, Unit
 
 
@@ -108,3 +109,8 @@ def roster_import_menu_item():
         icon_name="upload",
         order=160,
     )
+
+
+@hooks.register("register_admin_viewset")
+def register_cadre_chooser():
+    return cadre_chooser_viewset

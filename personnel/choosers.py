@@ -1,0 +1,61 @@
+"""A cadre chooser for admin forms: search by name or staff number among the
+cadres the signed-in user may see (a unit administrator, their subtree), so
+that a form naming one cadre out of thousands is not a select of thousands."""
+
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms.choosers import BaseFilterForm
+from wagtail.admin.views.generic.chooser import ChooseResultsView, ChooseView
+from wagtail.admin.viewsets.chooser import ChooserViewSet
+
+from .models import Cadre
+from .selectors import cadres_visible_to
+
+
+class CadreSearchForm(BaseFilterForm):
+    q = forms.CharField(
+        label=_("Name or staff number"),
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("Name or staff number")}),
+    )
+
+    def filter(self, objects):
+        objects = super().filter(objects)
+        query = (self.cleaned_data.get("q") or "").strip()
+        if query:
+            objects = objects.filter(
+                Q(name__icontains=query) | Q(employee_no__icontains=query)
+            )
+            self.is_searching, self.search_query = True, query
+        return objects
+
+
+class _VisibleCadres:
+    filter_form_class = CadreSearchForm
+
+    def get_object_list(self):
+        return cadres_visible_to(user=self.request.user).order_by("name", "pk")
+
+
+class CadreChooseView(_VisibleCadres, ChooseView):
+    pass
+
+
+class CadreChooseResultsView(_VisibleCadres, ChooseResultsView):
+    pass
+
+
+class CadreChooserViewSet(ChooserViewSet):
+    model = Cadre
+    icon = "user"
+    choose_one_text = _("Choose a cadre")
+    choose_another_text = _("Choose another cadre")
+    per_page = 30
+    # Used where a form asks for it (not every cadre field at once).
+    register_widget = False
+    choose_view_class = CadreChooseView
+    choose_results_view_class = CadreChooseResultsView
+
+
+cadre_chooser_viewset = CadreChooserViewSet("cadre_chooser")
