@@ -11,6 +11,7 @@ from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.admin.panels import FieldPanel, InlinePanel
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from ..choosers import cadre_chooser_viewset
 from ..competency import views as competency_views
 from ..models import Appraisal, CompetencyFramework
 from ..talent import views as talent_views
@@ -42,7 +43,12 @@ class AppraisalViewSet(ModelViewSet):
     list_display = ["cadre", "year", "grade"]
     list_filter = ["year", "grade"]
     search_fields = ["cadre__name", "cadre__employee_no"]
-    form_fields = ["cadre", "year", "grade", "note"]
+    panels = [
+        FieldPanel("cadre", widget=cadre_chooser_viewset.widget_class),
+        FieldPanel("year"),
+        FieldPanel("grade"),
+        FieldPanel("note"),
+    ]
 
 
 frameworks = CompetencyFrameworkViewSet("competency_frameworks")

@@ -38,3 +38,9 @@ def test_accommodation_form_uses_the_chooser(client_for, trainer):
     html = client_for(trainer).get("/admin/assessments_accommodation/new/").content
     assert b"/admin/cadre_chooser/" in html
     assert b'<select name="cadre"' not in html
+
+
+def test_appraisal_form_uses_the_chooser(client_for, hr):
+    html = client_for(hr).get("/admin/appraisals/new/").content
+    assert b"/admin/cadre_chooser/" in html
+    assert b'<select name="cadre"' not in html
