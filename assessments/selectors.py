@@ -13,7 +13,7 @@ from django.utils import timezone
 from personnel import api as personnel_api
 
 from . import paper_markup
-from .choices import AnswerRelease, AttemptStatus, QuestionType, ScoreRelease
+from .choices import AnswerRelease, AttemptStatus, ScoreRelease
 from .models import Accommodation, AnswerStep, Attempt, Exam, PaperItem, Result
 
 
@@ -105,16 +105,22 @@ def attempt_for_user(*, attempt_id: int, user) -> Attempt | None:
 
 
 def latest_responses(*, attempt: Attempt) -> dict[int, tuple[int, object]]:
-    """{item_id: (seq, response)} from the newest step of each item."""
+    """{item_id: (seq, response)} from the newest step of each item.
+
+    Plain SQL: the paper page asks on every load; on PostgreSQL only the
+    newest step of each item leaves the database.
+    """
+    distinct = "DISTINCT ON (item_id) " if connection.vendor == "postgresql" else ""
     latest: dict[int, tuple[int, object]] = {}
-    steps = AnswerStep.objects.filter(attempt=attempt).order_by(
-        "item_id", "-seq", "-id"
-    )
-    if connection.vendor == "postgresql":
-        # Only the newest step of each item leaves the database.
-        steps = steps.distinct("item_id")
-    for item_id, seq, response in steps.values_list("item_id", "seq", "response"):
-        latest.setdefault(item_id, (seq, response))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {distinct}item_id, seq, response "  # noqa: S608
+            f'FROM "{AnswerStep._meta.db_table}" WHERE attempt_id = %s '
+            "ORDER BY item_id, seq DESC, id DESC",
+            [attempt.pk],
+        )
+        for item_id, seq, response in cursor.fetchall():
+            latest.setdefault(item_id, (seq, _json(response)))
     return latest
 
 
@@ -279,11 +285,11 @@ def _json(value):
 def _items_with_answers(attempt: Attempt):
     """The paper's items and each one's newest answer, for the paper page.
 
-    Plain SQL (two statements): this is what every candidate loads at the
+    Plain SQL: this is what every candidate loads at the
     start of an exam and on every reload, and building 50 model instances
     and their JSON through the ORM cost more than the rest of the page.
     """
-    items_table, steps_table = PaperItem._meta.db_table, AnswerStep._meta.db_table
+    items_table = PaperItem._meta.db_table
     points_field = PaperItem._meta.get_field("points")
     with connection.cursor() as cursor:
         cursor.execute(
@@ -301,17 +307,7 @@ def _items_with_answers(attempt: Attempt):
             )
             for pk, position, question_id, points, snapshot in cursor.fetchall()
         ]
-        distinct = "DISTINCT ON (item_id) " if connection.vendor == "postgresql" else ""
-        cursor.execute(
-            f"SELECT {distinct}item_id, seq, response "  # noqa: S608
-            f'FROM "{steps_table}" WHERE attempt_id = %s '
-            "ORDER BY item_id, seq DESC, id DESC",
-            [attempt.pk],
-        )
-        latest: dict[int, tuple[int, object]] = {}
-        for item_id, seq, response in cursor.fetchall():
-            latest.setdefault(item_id, (seq, _json(response)))
-    return items, latest
+    return items, latest_responses(attempt=attempt)
 
 
 @dataclass(frozen=True)
@@ -337,7 +333,6 @@ def paper_context(*, attempt: Attempt, now: dt.datetime) -> dict:
             {
                 "item": item,
                 "public": public,
-                "qtype_label": QuestionType(public["qtype"]).label,
                 "response": response,
                 "seq": seq,
                 "chosen": response if isinstance(response, list) else [response],
@@ -350,7 +345,6 @@ def paper_context(*, attempt: Attempt, now: dt.datetime) -> dict:
         "navigator_html": paper_markup.navigator_html(questions),
         "questions_html": paper_markup.questions_html(questions),
         "remaining_seconds": remaining_seconds(attempt=attempt, now=now),
-        "answered_count": sum(1 for q in questions if q["response"] is not None),
     }
 
 
