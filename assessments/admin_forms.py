@@ -80,12 +80,33 @@ class QuestionForm(WagtailAdminModelForm):
 
 
 class ExamForm(WagtailAdminModelForm):
+    # Child rows shown with a chooser: (relation, field).
+    chooser_rows = (("fixed_questions", "question"), ("named_cadres", "cadre"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for relation, field in self.chooser_rows:
+            if relation in self.formsets:
+                _preload_chosen(self.formsets[relation].forms, field)
+
     def clean(self):
         cleaned = super().clean()
         opens, closes = cleaned.get("opens_at"), cleaned.get("closes_at")
         if opens and closes and closes <= opens:
             self.add_error("closes_at", _("The exam must close after it opens."))
         return cleaned
+
+
+def _preload_chosen(forms_, field: str) -> None:
+    """Load the items chosen in every row in one query, for their widgets."""
+    values = {str(form[field].value()) for form in forms_}
+    ids = [value for value in values if value.isdigit()]
+    if not ids:
+        return
+    model = forms_[0].fields[field].queryset.model
+    loaded = {str(pk): item for pk, item in model.objects.in_bulk(ids).items()}
+    for form in forms_:
+        form.fields[field].widget.preloaded = loaded
 
 
 class ImportForm(forms.Form):

@@ -6,7 +6,13 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
-from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, ObjectList
+from wagtail.admin.panels import (
+    FieldPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    MultipleChooserPanel,
+    ObjectList,
+)
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
@@ -14,6 +20,7 @@ from personnel import api as personnel_api
 
 from . import admin_views
 from .admin_forms import ExamForm, QuestionForm
+from .choosers import preloaded_chooser, question_chooser_viewset
 from .models import Accommodation, Exam, KnowledgePoint, Question, QuestionBank
 
 
@@ -146,18 +153,35 @@ class ExamViewSet(ModelViewSet):
                     FieldPanel("points_each"),
                 ],
             ),
-            InlinePanel(
+            MultipleChooserPanel(
                 "fixed_questions",
+                chooser_field_name="question",
                 heading=_("Fixed questions"),
-                panels=[FieldPanel("question"), FieldPanel("points")],
+                panels=[
+                    FieldPanel(
+                        "question",
+                        widget=preloaded_chooser(question_chooser_viewset.widget_class),
+                    ),
+                    FieldPanel("points"),
+                ],
             ),
             MultiFieldPanel(
                 [
                     FieldPanel("eligible_teams", widget=CheckboxSelectMultiple),
                     FieldPanel("eligible_units"),
-                    FieldPanel("eligible_cadres"),
                 ],
                 heading=_("Who may sit it (leave all empty for everyone)"),
+            ),
+            MultipleChooserPanel(
+                "named_cadres",
+                chooser_field_name="cadre",
+                heading=_("Named cadres who may sit it"),
+                panels=[
+                    FieldPanel(
+                        "cadre",
+                        widget=preloaded_chooser(personnel_api.cadre_chooser_widget()),
+                    )
+                ],
             ),
             MultiFieldPanel(
                 [
@@ -211,6 +235,11 @@ class AssessmentsGroup(ViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_assessments():
     return AssessmentsGroup()
+
+
+@hooks.register("register_admin_viewset")
+def register_question_chooser():
+    return question_chooser_viewset
 
 
 @hooks.register("register_admin_urls")

@@ -8,7 +8,13 @@ from .attempt import (
     ResultReview,
 )
 from .bank import KnowledgePoint, Question, QuestionBank, QuestionChoice
-from .exam import Accommodation, Exam, ExamDrawRule, ExamFixedQuestion
+from .exam import (
+    Accommodation,
+    Exam,
+    ExamDrawRule,
+    ExamFixedQuestion,
+    ExamNamedCadre,
+)
 
 __all__ = [
     "Accommodation",
@@ -17,6 +23,7 @@ __all__ = [
     "Exam",
     "ExamDrawRule",
     "ExamFixedQuestion",
+    "ExamNamedCadre",
     "GradeChange",
     "KnowledgePoint",
     "PaperItem",

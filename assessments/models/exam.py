@@ -73,7 +73,11 @@ class Exam(ClusterableModel):
         verbose_name=_("units (with everything below them)"),
     )
     eligible_cadres = models.ManyToManyField(
-        "personnel.Cadre", blank=True, related_name="+", verbose_name=_("named cadres")
+        "personnel.Cadre",
+        through="assessments.ExamNamedCadre",
+        blank=True,
+        related_name="+",
+        verbose_name=_("named cadres"),
     )
     course = models.ForeignKey(
         "courses.CoursePage",
@@ -149,6 +153,32 @@ class ExamFixedQuestion(models.Model):
 
     def __str__(self):
         return str(self.question)
+
+
+class ExamNamedCadre(models.Model):
+    """A cadre named as a candidate: the rows behind ``Exam.eligible_cadres``,
+    a child relation so that the exam form can pick them with a chooser."""
+
+    exam = ParentalKey(Exam, on_delete=models.CASCADE, related_name="named_cadres")
+    cadre = models.ForeignKey(
+        "personnel.Cadre",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("cadre"),
+    )
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("named cadre")
+        verbose_name_plural = _("named cadres")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["exam", "cadre"], name="exam_names_a_cadre_once"
+            )
+        ]
+
+    def __str__(self):
+        return str(self.cadre)
 
 
 class ExamDrawRule(models.Model):
