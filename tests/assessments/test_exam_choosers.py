@@ -96,6 +96,7 @@ def test_question_chooser_multiple_selection_and_query_count(
         page = client.get("/admin/question_chooser/", {"multiple": "1"})
     html = page.json()["html"]
     assert 'type="checkbox"' in html and "执法检查第0题" in html
+    assert "全部题库" in html and "全部题型" in html
     first, second = bank.questions.order_by("pk")[:2]
     chosen = client.get(
         "/admin/question_chooser/chosen-multiple/",
@@ -132,6 +133,7 @@ def test_exam_form_uses_choosers_not_selects(client_for, trainer, questions):
         assert f'<input type="hidden" name="{field}"' in html
         assert f'<select name="{field}"' not in html
     assert 'name="eligible_cadres"' not in html
+    assert "可参加考试的指定干部" in html  # the Chinese UI by default
     # No question text is sent with the form: only the chooser's.
     assert "按日连续处罚" not in html
 
