@@ -6,6 +6,8 @@ import shutil
 
 import pytest
 
+from tests.personnel.factories import CadreFactory
+
 CHROMIUM = (
     os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 )
@@ -55,3 +57,15 @@ def sign_in(page, live_server):
         return page
 
     return _sign_in
+
+
+@pytest.fixture
+def trainer_account(transactional_db, province):
+    """A trainer who signs in as T0001 (see test_exam_sitting: the role groups
+    are synced again, as transactional tests flush them)."""
+    from personnel.roles import sync_role_groups
+
+    sync_role_groups()
+    return CadreFactory(
+        unit=province["root"], role="trainer", name="王培训", employee_no="T0001"
+    )

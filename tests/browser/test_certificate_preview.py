@@ -9,19 +9,9 @@ from django.urls import reverse
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from tests.personnel.factories import PASSWORD, CadreFactory
+from tests.personnel.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def trainer_account(transactional_db, province):
-    from personnel.roles import sync_role_groups
-
-    sync_role_groups()  # see test_exam_sitting: groups after flushed tests
-    return CadreFactory(
-        unit=province["root"], role="trainer", name="王培训", employee_no="T0001"
-    )
 
 
 def _is_preview(response) -> bool:

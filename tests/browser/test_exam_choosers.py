@@ -11,16 +11,6 @@ from tests.personnel.factories import PASSWORD, CadreFactory
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def trainer_account(transactional_db, province):
-    from personnel.roles import sync_role_groups
-
-    sync_role_groups()  # see test_exam_sitting: groups after flushed tests
-    return CadreFactory(
-        unit=province["root"], role="trainer", name="王培训", employee_no="T0001"
-    )
-
-
 def _choose_several(page, prefix: str, search: str, ticks: list[str]):
     """Open the panel's chooser, search, tick the named rows, confirm."""
     page.click(f"#id_{prefix}-OPEN_MODAL")
