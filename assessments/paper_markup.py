@@ -22,8 +22,9 @@ def navigator_html(questions: list[dict]) -> SafeString:
     for q in questions:
         item = q["item"]
         answered = " answered" if q["response"] is not None else ""
+        flagged = " flagged" if item.flagged else ""
         links.append(
-            f'<a href="#q{item.position}" class="nav-q{answered}" '
+            f'<a href="#q{item.position}" class="nav-q{answered}{flagged}" '
             f'data-nav="{item.question_id}">{item.position}</a>'
         )
     return mark_safe("\n".join(links))  # noqa: S308 - integers only
@@ -89,7 +90,8 @@ def questions_html(questions: list[dict]) -> SafeString:
             points = escape(labels["points"] % {"p": formats.localize(item.points)})
             points_labels[item.points] = points
         parts.append(
-            f'<fieldset class="card question" id="q{item.position}" '
+            f'<fieldset class="card question{" flagged" if item.flagged else ""}" '
+            f'id="q{item.position}" '
             f'data-question="{item.question_id}" '
             f'data-qtype="{escape(public["qtype"])}" data-seq="{int(q["seq"])}">'
             f'<legend><span class="qno">{item.position}.</span> '
@@ -98,7 +100,9 @@ def questions_html(questions: list[dict]) -> SafeString:
             f'<div class="stem">{_lines(public["stem"])}</div>'
             f"{_answer_field(q, labels)}"
             f'<button type="button" class="link flag-btn" '
-            f'data-flag="{item.question_id}">{labels["flag"]}</button>'
+            f'data-flag="{item.question_id}" '
+            f'aria-pressed="{"true" if item.flagged else "false"}">'
+            f"{labels['flag']}</button>"
             "</fieldset>"
         )
     return mark_safe("\n".join(parts))  # noqa: S308 - every value escaped above

@@ -293,7 +293,7 @@ def _items_with_answers(attempt: Attempt):
     points_field = PaperItem._meta.get_field("points")
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT id, position, question_id, points, snapshot "  # noqa: S608
+            "SELECT id, position, question_id, points, snapshot, flagged "  # noqa: S608
             f'FROM "{items_table}" WHERE attempt_id = %s ORDER BY position',
             [attempt.pk],
         )
@@ -304,8 +304,11 @@ def _items_with_answers(attempt: Attempt):
                 question_id=question_id,
                 points=points_field.to_python(points).quantize(Decimal("0.1")),
                 snapshot=_json(snapshot),
+                flagged=bool(flagged),
             )
-            for pk, position, question_id, points, snapshot in cursor.fetchall()
+            for pk, position, question_id, points, snapshot, flagged in (
+                cursor.fetchall()
+            )
         ]
     return items, latest_responses(attempt=attempt)
 
@@ -319,6 +322,7 @@ class PaperRow:
     question_id: int
     points: Decimal
     snapshot: dict
+    flagged: bool = False
 
 
 def paper_context(*, attempt: Attempt, now: dt.datetime) -> dict:
@@ -382,11 +386,11 @@ def clock_json(*, clock: dict, now: dt.datetime) -> dict:
 def attempt_state(*, attempt: Attempt, now: dt.datetime) -> dict:
     """JSON for resuming: saved answers and the server's remaining seconds."""
     items = attempt.items.order_by("position").values_list(
-        "pk", "question_id", "position", "snapshot"
+        "pk", "question_id", "position", "snapshot", "flagged"
     )
     latest = latest_responses(attempt=attempt)
     answers = []
-    for item_id, question_id, position, snapshot in items:
+    for item_id, question_id, position, snapshot, flagged in items:
         seq, response = latest.get(item_id, (0, None))
         answers.append(
             {
@@ -397,6 +401,7 @@ def attempt_state(*, attempt: Attempt, now: dt.datetime) -> dict:
                 "options": [choice["id"] for choice in snapshot["choices"]],
                 "response": response,
                 "seq": seq,
+                "flagged": flagged,
             }
         )
     return {

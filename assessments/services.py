@@ -550,6 +550,43 @@ def answer_save(
     raise _save_refusal(attempt_id=attempt_id, user_id=user_id, now=now)
 
 
+def item_flag(
+    *,
+    attempt_id: int,
+    user_id: int,
+    question_id: int,
+    flagged: bool,
+    now: dt.datetime | None = None,
+) -> bool:
+    """Set or clear the candidate's flag on one question of their paper.
+
+    One UPDATE, with the same conditions as a save (the candidate's own
+    attempt, still open, before the deadline plus grace); not graded and
+    not part of the answer history.
+
+    Raises:
+        AttemptNotFound, AttemptClosed
+    """
+    now = now or timezone.now()
+    touched = PaperItem.objects.filter(
+        attempt_id=attempt_id,
+        question_id=question_id,
+        attempt__cadre__user_id=user_id,
+        attempt__status=AttemptStatus.IN_PROGRESS,
+        attempt__deadline__gte=now - save_grace(),
+    ).update(flagged=flagged)
+    if touched:
+        return flagged
+    if Attempt.objects.filter(
+        pk=attempt_id,
+        cadre__user_id=user_id,
+        status=AttemptStatus.IN_PROGRESS,
+        deadline__gte=now - save_grace(),
+    ).exists():
+        raise AttemptNotFound(_("That question is not on your paper."))
+    raise _save_refusal(attempt_id=attempt_id, user_id=user_id, now=now)
+
+
 # (attempt id, "q"|"i", question or item id) -> (item id, {"qtype", "choices"}).
 # A frozen paper never changes, so what a save validates against can be kept.
 # A plain dict, emptied when full: each operation is atomic under the GIL, so

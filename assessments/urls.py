@@ -14,6 +14,11 @@ urlpatterns = [
         name="attempt_answer",
     ),
     path(
+        "exams/attempts/<int:attempt_id>/flags/",
+        views.attempt_flag,
+        name="attempt_flag",
+    ),
+    path(
         "exams/attempts/<int:attempt_id>/state/",
         views.attempt_state,
         name="attempt_state",

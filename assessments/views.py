@@ -154,6 +154,35 @@ def attempt_answer(request, attempt_id: int):
 
 
 @login_required
+@require_POST
+def attempt_flag(request, attempt_id: int):
+    """Set or clear the flag on one question: {"question": id, "flagged": bool}."""
+    try:
+        data = json.loads(request.body)
+        question, flagged = data["question"], data["flagged"]
+        if not isinstance(flagged, bool) or not isinstance(question, int):
+            raise ValueError
+        if isinstance(question, bool):
+            raise ValueError
+    except (ValueError, TypeError, KeyError):
+        return _json_error(
+            _('Send JSON: {"question": id, "flagged": true or false}.'), 400
+        )
+    try:
+        flagged = services.item_flag(
+            attempt_id=attempt_id,
+            user_id=request.user.pk,
+            question_id=question,
+            flagged=flagged,
+        )
+    except AttemptClosed as exc:
+        return _json_error(str(exc), 409)
+    except AttemptNotFound as exc:
+        return _json_error(str(exc), 404)
+    return JsonResponse({"question": question, "flagged": flagged})
+
+
+@login_required
 @require_GET
 def attempt_state(request, attempt_id: int):
     attempt = _close_if_expired(_own_attempt(request, attempt_id))

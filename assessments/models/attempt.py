@@ -95,6 +95,12 @@ class PaperItem(models.Model):
     )
     needs_marking = models.BooleanField(_("needs marking by hand"), default=False)
     marker_comment = models.TextField(_("marker's comment"), blank=True)
+    # The candidate's "come back to this" mark (a reading aid, not graded);
+    # kept on the server so that it follows the attempt to another device.
+    # A database default too: papers are also copied in with plain SQL.
+    flagged = models.BooleanField(
+        _("flagged by the candidate"), default=False, db_default=False
+    )
 
     class Meta:
         ordering = ["attempt", "position"]

@@ -57,6 +57,7 @@ def test_sit_reload_and_submit(
     page.get_by_label("废气").check()
     page.check(f"input[name=q{tf_q.pk}][value=true]")
     page.fill(f"input[name=q{blank_q.pk}]", "按日连续处罚")
+    page.click(f"button[data-flag='{multi_q.pk}']")
     status = page.locator("#save-status")
     status.wait_for(state="visible")
     page.wait_for_function(
@@ -65,8 +66,19 @@ def test_sit_reload_and_submit(
         timeout=10000,
     )
 
+    # The flag reached the server (a request of its own, not debounced).
+    page.wait_for_function(
+        "window.performance.getEntriesByType('resource')"
+        ".some((e) => e.name.endsWith('/flags/'))",
+        timeout=10000,
+    )
     page.reload()
     assert page.get_by_label("《环境保护法》").is_checked()
+    assert page.locator(".nav-q.flagged[data-nav]").count() == 1
+    assert page.get_attribute(f"[data-nav='{multi_q.pk}']", "class").endswith("flagged")
+    assert page.get_attribute(f"button[data-flag='{multi_q.pk}']", "aria-pressed") == (
+        "true"
+    )
     assert (
         page.get_by_label("废水").is_checked()
         and page.get_by_label("废气").is_checked()

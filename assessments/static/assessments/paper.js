@@ -16,7 +16,7 @@
   const countdownEl = document.getElementById("countdown");
   const dialog = document.getElementById("submit-dialog");
   const questions = Array.from(root.querySelectorAll("fieldset.question"));
-  const flagKey = `exam-flags-${root.dataset.attempt}`;
+  const flagUrl = root.dataset.flagUrl;
   const pending = new Map(); // question id -> debounce timer
   const inflight = new Map(); // question id -> number of saves on the wire
   let lastSeq = Math.max(0, ...questions.map((q) => Number(q.dataset.seq) || 0));
@@ -145,20 +145,42 @@
     }
   }
 
-  // Flags are a private reading aid: kept in this browser only.
-  const flags = new Set(JSON.parse(window.localStorage.getItem(flagKey) || "[]"));
+  // Flags ("come back to this") are kept on the server, so that they follow
+  // the attempt to a reloaded page or another device; not graded.
+  const flags = new Set(
+    questions.filter((q) => q.classList.contains("flagged")).map((q) => Number(q.dataset.question)),
+  );
   function showFlags() {
     root.querySelectorAll("[data-nav]").forEach((nav) => {
       nav.classList.toggle("flagged", flags.has(Number(nav.dataset.nav)));
     });
     questions.forEach((q) => q.classList.toggle("flagged", flags.has(Number(q.dataset.question))));
+    root.querySelectorAll("[data-flag]").forEach((button) => {
+      button.setAttribute("aria-pressed", flags.has(Number(button.dataset.flag)) ? "true" : "false");
+    });
+  }
+  async function sendFlag(qid, flagged) {
+    try {
+      const response = await fetch(flagUrl, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRFToken": csrf, Accept: "application/json" },
+        body: JSON.stringify({ question: qid, flagged }),
+      });
+      const data = await response.json().catch(() => ({}));
+      if (response.status === 409) return setClosed(data.error || gettext("Answers can no longer be saved."));
+      if (!response.ok) showStatus("error", data.error || gettext("The flag could not be saved."));
+    } catch (_error) {
+      showStatus("unsaved", gettext("The flag could not be saved - check your connection."));
+    }
   }
   root.querySelectorAll("[data-flag]").forEach((button) => {
     button.addEventListener("click", () => {
+      if (closed) return;
       const qid = Number(button.dataset.flag);
       if (flags.has(qid)) flags.delete(qid); else flags.add(qid);
-      window.localStorage.setItem(flagKey, JSON.stringify(Array.from(flags)));
       showFlags();
+      sendFlag(qid, flags.has(qid));
     });
   });
   showFlags();
