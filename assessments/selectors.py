@@ -13,8 +13,16 @@ from django.utils import timezone
 from personnel import api as personnel_api
 
 from . import paper_markup
-from .choices import AnswerRelease, AttemptStatus, ScoreRelease
-from .models import Accommodation, AnswerStep, Attempt, Exam, PaperItem, Result
+from .choices import AnswerRelease, AttemptStatus, ReviewStatus, ScoreRelease
+from .models import (
+    Accommodation,
+    AnswerStep,
+    Attempt,
+    Exam,
+    PaperItem,
+    Result,
+    ResultReview,
+)
 
 
 def save_grace() -> dt.timedelta:
@@ -163,6 +171,19 @@ def marking_queue(*, exam_id: int | None = None) -> QuerySet[PaperItem]:
     if exam_id:
         items = items.filter(attempt__exam_id=exam_id)
     return items.order_by("attempt__exam_id", "question_id", "attempt_id")
+
+
+def trainer_todo(*, now: dt.datetime) -> dict:
+    """What waits for trainers, for the admin dashboard: four counts."""
+    queue = marking_queue().order_by()
+    return {
+        "answers_to_mark": queue.count(),
+        "attempts_to_mark": queue.values("attempt_id").distinct().count(),
+        "reviews_open": ResultReview.objects.filter(status=ReviewStatus.OPEN).count(),
+        "exams_open": Exam.objects.filter(
+            is_published=True, opens_at__lte=now, closes_at__gt=now
+        ).count(),
+    }
 
 
 # --- Candidate pages ------------------------------------------------------------

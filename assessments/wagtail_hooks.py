@@ -22,6 +22,7 @@ from . import admin_views
 from .admin_forms import ExamForm, QuestionForm
 from .choosers import preloaded_chooser, question_chooser_viewset
 from .models import Accommodation, Exam, KnowledgePoint, Question, QuestionBank
+from .panels import TrainerTodoPanel
 
 
 class QuestionBankViewSet(ModelViewSet):
@@ -322,3 +323,10 @@ def marking_menu():
     return SubmenuMenuItem(
         _("Marking & import"), Menu(items=items), icon_name="tasks", order=260
     )
+
+
+@hooks.register("construct_homepage_panels")
+def trainer_todo_panel(request, panels):
+    """Trainers (whoever may mark) see what waits for them first."""
+    if request.user.has_perm("assessments.change_result"):
+        panels.insert(0, TrainerTodoPanel())

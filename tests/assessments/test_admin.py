@@ -296,3 +296,34 @@ def test_extra_time_granted_mid_attempt_moves_the_deadline(
     accommodation.extra_minutes = 60
     accommodation.save()
     assert services.accommodation_apply(exam=exam, cadre=learner) == 0
+
+
+def _todo(client) -> str:
+    html = client.get("/admin/", **EN).content.decode()
+    start = html.find('data-testid="trainer-todo"')
+    return html[start : html.find("</ul>", start)] if start >= 0 else ""
+
+
+def test_dashboard_shows_trainers_what_waits_for_them(
+    client_for, trainer, unit_admin, graded_exam
+):
+    exam, _tf, essay, people = graded_exam
+    client = client_for(trainer)
+    todo = " ".join(_todo(client).split())
+    assert "3 short answers to mark (3 papers)" in todo
+    assert "0 result reviews awaiting an answer" in todo
+    assert "1 exam open now" in todo
+    assert "/admin/assessments/marking/" in todo
+
+    # Marking one answer and a review request move the counts.
+    item = services.PaperItem.objects.filter(question=essay).order_by("pk").first()
+    services.item_mark(item_id=item.pk, mark=Decimal("5"), by=trainer.user)
+    attempt = services.Attempt.objects.get(pk=item.attempt_id)
+    cadre = attempt.cadre
+    services.review_request(attempt=attempt, user=cadre.user, reason="请复核")
+    todo = " ".join(_todo(client).split())
+    assert "2 short answers to mark (2 papers)" in todo
+    assert "1 result review awaiting an answer" in todo
+
+    # Whoever may not mark does not get the panel.
+    assert _todo(client_for(unit_admin)) == ""
