@@ -12,6 +12,7 @@ from . import admin_views
 from .admin_forms import CadreForm, UnitForm
 from .choosers import cadre_chooser_viewset
 from .models import Cadre, Unit
+from .panels import scope_panel_for
 
 
 class UnitViewSet(ModelViewSet):
@@ -114,3 +115,11 @@ def roster_import_menu_item():
 @hooks.register("register_admin_viewset")
 def register_cadre_chooser():
     return cadre_chooser_viewset
+
+
+@hooks.register("construct_homepage_panels")
+def scope_panel(request, panels):
+    """HR and unit administrators start from their scope's figures."""
+    panel = scope_panel_for(request.user)
+    if panel is not None:
+        panels.insert(0, panel)
