@@ -6,7 +6,12 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms.choosers import BaseFilterForm
-from wagtail.admin.views.generic.chooser import ChooseResultsView, ChooseView
+from wagtail.admin.views.generic.chooser import (
+    ChooseResultsView,
+    ChooseView,
+    ChosenMultipleView,
+    ChosenView,
+)
 from wagtail.admin.viewsets.chooser import ChooserViewSet
 
 from .models import Cadre
@@ -38,6 +43,19 @@ class _VisibleCadres:
         return cadres_visible_to(user=self.request.user).order_by("name", "pk")
 
 
+class _VisibleChosen:
+    """The chosen-item endpoints (what a form shows for an id it holds) answer
+    only for cadres the user may see: Wagtail looks them up on the model
+    directly, which let a unit administrator read any cadre's name by id."""
+
+    def get_object(self, pk):
+        return cadres_visible_to(user=self.request.user).get(pk=pk)
+
+    def get_objects(self, pks):
+        pks = [pk for pk in pks if str(pk).isdigit() and len(str(pk)) <= 18]
+        return cadres_visible_to(user=self.request.user).filter(pk__in=pks)
+
+
 class CadreChooseView(_VisibleCadres, ChooseView):
     pass
 
@@ -56,6 +74,10 @@ class CadreChooserViewSet(ChooserViewSet):
     register_widget = False
     choose_view_class = CadreChooseView
     choose_results_view_class = CadreChooseResultsView
+    chosen_view_class = type("CadreChosenView", (_VisibleChosen, ChosenView), {})
+    chosen_multiple_view_class = type(
+        "CadreChosenMultipleView", (_VisibleChosen, ChosenMultipleView), {}
+    )
 
 
 cadre_chooser_viewset = CadreChooserViewSet("cadre_chooser")
