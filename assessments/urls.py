@@ -1,45 +1,47 @@
 from django.urls import path
 
+import training_site.converters  # noqa: F401 - registers <id:>
+
 from . import views
 
 app_name = "assessments"
 urlpatterns = [
     path("exams/", views.my_exams, name="my_exams"),
-    path("exams/<int:exam_id>/", views.exam_detail, name="exam_detail"),
-    path("exams/<int:exam_id>/start/", views.exam_start, name="exam_start"),
-    path("exams/attempts/<int:attempt_id>/", views.attempt_paper, name="attempt_paper"),
+    path("exams/<id:exam_id>/", views.exam_detail, name="exam_detail"),
+    path("exams/<id:exam_id>/start/", views.exam_start, name="exam_start"),
+    path("exams/attempts/<id:attempt_id>/", views.attempt_paper, name="attempt_paper"),
     path(
-        "exams/attempts/<int:attempt_id>/answers/",
+        "exams/attempts/<id:attempt_id>/answers/",
         views.attempt_answer,
         name="attempt_answer",
     ),
     path(
-        "exams/attempts/<int:attempt_id>/flags/",
+        "exams/attempts/<id:attempt_id>/flags/",
         views.attempt_flag,
         name="attempt_flag",
     ),
     path(
-        "exams/attempts/<int:attempt_id>/state/",
+        "exams/attempts/<id:attempt_id>/state/",
         views.attempt_state,
         name="attempt_state",
     ),
     path(
-        "exams/attempts/<int:attempt_id>/clock/",
+        "exams/attempts/<id:attempt_id>/clock/",
         views.attempt_clock,
         name="attempt_clock",
     ),
     path(
-        "exams/attempts/<int:attempt_id>/submit/",
+        "exams/attempts/<id:attempt_id>/submit/",
         views.attempt_submit,
         name="attempt_submit",
     ),
     path(
-        "exams/attempts/<int:attempt_id>/result/",
+        "exams/attempts/<id:attempt_id>/result/",
         views.attempt_result,
         name="attempt_result",
     ),
     path(
-        "exams/attempts/<int:attempt_id>/review/",
+        "exams/attempts/<id:attempt_id>/review/",
         views.review_request,
         name="review_request",
     ),

@@ -111,15 +111,40 @@ def _json_error(message: str, status: int) -> JsonResponse:
     return JsonResponse({"saved": False, "error": message}, status=status)
 
 
+# Ids and AnswerStep.seq are bigints (the page's seq: milliseconds since 1970).
+BIGINT_MAX = 2**63 - 1
+
+
+class _BadField(ValueError):
+    """A field of a JSON body that is not what it must be (the message says)."""
+
+
+def _whole_number(data: dict, name: str) -> int | None:
+    """data[name] as a whole number that fits a bigint; None when absent."""
+    value = data.get(name)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        value = -1
+    if not 0 <= value <= BIGINT_MAX:
+        raise _BadField(
+            _("%(field)s must be a whole number from 0 to %(max)s.")
+            % {"field": name, "max": BIGINT_MAX}
+        )
+    return value
+
+
+def _body_error(exc: ValueError, usage: str) -> JsonResponse:
+    return _json_error(str(exc) if isinstance(exc, _BadField) else usage, 400)
+
+
 def _parse_save(body: bytes):
     data = json.loads(body)
     if not isinstance(data, dict):
         raise ValueError
-    seq = data.get("seq")
-    if isinstance(seq, bool) or not isinstance(seq, int) or seq < 0:
-        raise ValueError
-    question, item = data.get("question"), data.get("item")
-    if not isinstance(question or item, int) or isinstance(question or item, bool):
+    seq = _whole_number(data, "seq")
+    question, item = _whole_number(data, "question"), _whole_number(data, "item")
+    if seq is None or not (question or item):
         raise ValueError
     return data
 
@@ -129,9 +154,9 @@ def _parse_save(body: bytes):
 def attempt_answer(request, attempt_id: int):
     try:
         data = _parse_save(request.body)
-    except ValueError:
-        return _json_error(
-            _('Send JSON: {"question": id, "response": value, "seq": number}.'), 400
+    except ValueError as exc:
+        return _body_error(
+            exc, _('Send JSON: {"question": id, "response": value, "seq": number}.')
         )
     try:
         step = services.answer_save(
@@ -159,14 +184,14 @@ def attempt_flag(request, attempt_id: int):
     """Set or clear the flag on one question: {"question": id, "flagged": bool}."""
     try:
         data = json.loads(request.body)
-        question, flagged = data["question"], data["flagged"]
-        if not isinstance(flagged, bool) or not isinstance(question, int):
+        if not isinstance(data, dict):
             raise ValueError
-        if isinstance(question, bool):
+        question, flagged = _whole_number(data, "question"), data.get("flagged")
+        if not question or not isinstance(flagged, bool):
             raise ValueError
-    except (ValueError, TypeError, KeyError):
-        return _json_error(
-            _('Send JSON: {"question": id, "flagged": true or false}.'), 400
+    except ValueError as exc:
+        return _body_error(
+            exc, _('Send JSON: {"question": id, "flagged": true or false}.')
         )
     try:
         flagged = services.item_flag(

@@ -228,3 +228,35 @@ def test_my_exams_closes_attempts_past_their_deadline(started):
     attempt.refresh_from_db()
     assert not attempt.is_open
     assert f"/exams/attempts/{attempt.pk}/result/" in page
+
+
+def test_numbers_too_large_for_the_database_get_404_or_400(started, five_questions):
+    """Ids and seq beyond a bigint: a clear answer, never a database error
+    (the plain-SQL statements of the exam paths see the values as given)."""
+    client, attempt = started
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    big = 10**20
+    base = f"/exams/attempts/{attempt.pk}/"
+    tf = five_questions["tf"].pk
+    response = client.post(
+        base + "answers/",
+        json.dumps({"question": tf, "response": True, "seq": big}),
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 400
+    assert response.json()["error"] == (
+        "seq must be a whole number from 0 to 9223372036854775807."
+    )
+    for body in ({"question": big, "response": True, "seq": 1},
+                 {"item": big, "response": True, "seq": 1}):  # fmt: skip
+        response = post_json(client, base + "answers/", body)
+        assert response.status_code == 400
+        assert "must be a whole number" in response.json()["error"]
+    response = post_json(client, base + "flags/", {"question": big, "flagged": True})
+    assert response.status_code == 400
+    for url in (f"/exams/attempts/{big}/", f"/exams/attempts/{big}/clock/",
+                f"/exams/attempts/{big}/state/", f"/exams/{big}/"):  # fmt: skip
+        assert client.get(url).status_code == 404
+    assert client.post(f"/exams/{big}/start/").status_code == 404
+    assert not attempt.steps.exists()
