@@ -19,12 +19,12 @@ class ScopePanel(Component):
     template_name = "personnel/admin/home_scope_panel.html"
     order = 80
 
-    def __init__(self, user):
-        self.user = user
+    def __init__(self, user, scope):
+        self.user, self.scope = user, scope
 
     def get_context_data(self, parent_context):
         context = super().get_context_data(parent_context)
-        scope = user_scope(user=self.user)
+        scope = self.scope
         cadres = cadres_visible_to(user=self.user)
         year = timezone.localdate().year
         context.update(
@@ -43,8 +43,12 @@ class ScopePanel(Component):
 
 
 def scope_panel_for(user) -> ScopePanel | None:
-    """The panel for HR and unit administrators; None for everyone else."""
+    """The panel for HR and unit administrators; None for everyone else, and
+    for a unit administrator without a cadre record (no unit, no scope)."""
     held = user_roles(user)
-    if user.is_superuser or roles.HR in held or roles.UNIT_ADMIN in held:
-        return ScopePanel(user)
-    return None
+    if not (user.is_superuser or roles.HR in held or roles.UNIT_ADMIN in held):
+        return None
+    scope = user_scope(user=user)
+    if not (scope.everything or scope.unit):
+        return None
+    return ScopePanel(user, scope)

@@ -310,7 +310,7 @@ def test_dashboard_shows_trainers_what_waits_for_them(
     exam, _tf, essay, people = graded_exam
     client = client_for(trainer)
     todo = " ".join(_todo(client).split())
-    assert "3 short answers to mark (3 papers)" in todo
+    assert "3 short answers to mark (papers: 3)" in todo
     assert "0 result reviews awaiting an answer" in todo
     assert "1 exam open now" in todo
     assert "/admin/assessments/marking/" in todo
@@ -322,7 +322,7 @@ def test_dashboard_shows_trainers_what_waits_for_them(
     cadre = attempt.cadre
     services.review_request(attempt=attempt, user=cadre.user, reason="请复核")
     todo = " ".join(_todo(client).split())
-    assert "2 short answers to mark (2 papers)" in todo
+    assert "2 short answers to mark (papers: 2)" in todo
     assert "1 result review awaiting an answer" in todo
 
     # Whoever may not mark does not get the panel.

@@ -57,3 +57,16 @@ def test_hr_sees_the_province_and_trainers_do_not_get_the_panel(
     assert "5 cadres in post" in panel
     assert "2 certificates issued in" in panel
     assert scope_panel(client_for(trainer)) == ""
+
+
+def test_unit_admin_without_a_cadre_record_gets_no_scope_panel(client, province):
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from personnel.roles import GROUP_NAMES, UNIT_ADMIN
+
+    user = get_user_model().objects.create_user("orphan-admin", password="x" * 12)
+    user.groups.add(Group.objects.get(name=GROUP_NAMES[UNIT_ADMIN]))
+    client.force_login(user)
+    assert client.get("/admin/", **EN).status_code == 200
+    assert scope_panel(client) == ""
