@@ -10,6 +10,8 @@ from wagtail.documents import urls as wagtaildocs_urls
 from personnel.forms import SignInForm
 
 urlpatterns = [
+    # First: the exam endpoints carry nearly every request of an exam day.
+    path("exams/", include("assessments.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -22,7 +24,6 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("personnel.urls")),
     path("", include("courses.urls")),
-    path("", include("assessments.urls")),
 ]
 
 if settings.SERVE_PUBLIC_MEDIA:
