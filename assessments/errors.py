@@ -17,6 +17,11 @@ class AttemptNotFound(AssessmentError):
     pass
 
 
+class AttemptKeyRetired(AssessmentError):
+    """The paper page's attempt key was retired (signed out elsewhere, the
+    account changed): the page must fetch a fresh one, signed in."""
+
+
 class AttemptClosed(AssessmentError):
     """The attempt no longer accepts answers (submitted, or past the deadline
     and its grace period)."""

@@ -266,7 +266,7 @@ def attempt_for_paper(*, attempt_id: int, user_id: int) -> Attempt | None:
     )
     columns = (
         "a.id, a.status, a.deadline, a.started_at, a.number, a.seed, "
-        "a.exam_id, e.title, a.cadre_id, c.name, c.unit_id, u.name"
+        "a.exam_id, e.title, a.cadre_id, c.name, c.unit_id, u.name, a.key_version"
     )
     sql = f"SELECT {columns} FROM {tables} WHERE a.id = %s AND c.user_id = %s"  # noqa: S608
     with connection.cursor() as cursor:
@@ -275,7 +275,7 @@ def attempt_for_paper(*, attempt_id: int, user_id: int) -> Attempt | None:
     if row is None:
         return None
     pk, status, deadline, started_at, number, seed, exam_id, title = row[:8]
-    cadre_id, cadre_name, unit_id, unit_name = row[8:]
+    cadre_id, cadre_name, unit_id, unit_name, key_version = row[8:]
     attempt = Attempt(
         id=pk,
         status=status,
@@ -285,6 +285,7 @@ def attempt_for_paper(*, attempt_id: int, user_id: int) -> Attempt | None:
         seed=seed,
         exam_id=exam_id,
         cadre_id=cadre_id,
+        key_version=key_version,
     )
     attempt.exam = Exam(id=exam_id, title=title)
     attempt.cadre = personnel_api.Cadre(
@@ -373,20 +374,31 @@ def paper_context(*, attempt: Attempt, now: dt.datetime) -> dict:
     }
 
 
-def attempt_clock(*, attempt_id: int, user_id: int) -> dict | None:
-    """{"status", "deadline"} of this user's attempt, or None.
+def attempt_clock(
+    *, attempt_id: int, user_id: int | None = None, key_version: int | None = None
+) -> dict | None:
+    """{"status", "deadline"} of this user's attempt (or of the attempt at
+    this key version, see keys.py), or None.
 
     Plain SQL: every candidate asks twice a minute, and building the same
     query through the ORM cost several times the query itself.
     """
     attempts, cadres = Attempt._meta.db_table, personnel_api.Cadre._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
+    if user_id is None:
+        sql = (
+            f'SELECT status, deadline FROM "{attempts}" '  # noqa: S608
+            "WHERE id = %s AND key_version = %s"
+        )
+        params = [attempt_id, key_version]
+    else:
+        sql = (
             f'SELECT a.status, a.deadline FROM "{attempts}" a '  # noqa: S608
             f'JOIN "{cadres}" c ON c.id = a.cadre_id '
-            "WHERE a.id = %s AND c.user_id = %s",
-            [attempt_id, user_id],
+            "WHERE a.id = %s AND c.user_id = %s"
         )
+        params = [attempt_id, user_id]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
         row = cursor.fetchone()
     if row is None:
         return None

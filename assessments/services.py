@@ -16,17 +16,22 @@ import random
 import secrets
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Max, Q, Subquery
+from django.db.models import F, Max, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from personnel.api import Cadre
 
 try:  # PostgreSQL only (the one-statement save)
+    import psycopg
     from psycopg.types.json import Jsonb
+
+    _ServerCursor = psycopg.Cursor
 except ImportError:  # pragma: no cover - SQLite-only installs
     Jsonb = None
+    _ServerCursor = object
 
 from . import grading
 from .choices import (
@@ -39,6 +44,7 @@ from .choices import (
 )
 from .errors import (
     AttemptClosed,
+    AttemptKeyRetired,
     AttemptNotFound,
     ExamNotAvailable,
     GradingError,
@@ -482,9 +488,48 @@ def accommodation_apply(*, exam: Exam, cadre, now: dt.datetime | None = None) ->
 # --- Save ----------------------------------------------------------------
 
 
-def _save_refusal(*, attempt_id: int, user_id: int, now: dt.datetime) -> Exception:
-    attempt = Attempt.objects.filter(pk=attempt_id, cadre__user_id=user_id).first()
+class _Owner:
+    """Who may write to an attempt: its cadre's signed-in user, or the
+    holder of a key at the attempt's current version (assessments/keys.py).
+    """
+
+    __slots__ = ("user_id", "key_version")
+
+    def __init__(self, *, user_id: int | None, key_version: int | None):
+        if (user_id is None) == (key_version is None):
+            raise TypeError("give exactly one of user_id and key_version")
+        self.user_id, self.key_version = user_id, key_version
+
+    def attempt_filter(self) -> dict:
+        if self.user_id is None:
+            return {"key_version": self.key_version}
+        return {"cadre__user_id": self.user_id}
+
+    def attempt_filter_flat(self) -> dict:
+        """The same, as plain conditions on the attempt row (no join)."""
+        if self.user_id is None:
+            return {"key_version": self.key_version}
+        own = Cadre.objects.filter(user_id=self.user_id).order_by().values("pk")[:1]
+        return {"cadre_id": Subquery(own)}
+
+    def sql(self) -> tuple[str, int]:
+        """A condition on the attempt row for plain SQL, and its parameter."""
+        if self.user_id is None:
+            return "key_version = %s", self.key_version
+        cadres = Cadre._meta.db_table
+        return (
+            f'cadre_id = (SELECT id FROM "{cadres}" WHERE user_id = %s LIMIT 1)',  # noqa: S608 - table name from the model
+            self.user_id,
+        )
+
+
+def _save_refusal(*, attempt_id: int, owner: _Owner, now: dt.datetime) -> Exception:
+    attempt = Attempt.objects.filter(pk=attempt_id, **owner.attempt_filter()).first()
     if attempt is None:
+        if owner.user_id is None:
+            return AttemptKeyRetired(
+                _("This page's key for the attempt is no longer valid.")
+            )
         return AttemptNotFound(_("No such attempt."))
     if attempt.is_open and now > attempt.deadline + save_grace():
         attempt_close(attempt_id=attempt.pk, now=now)
@@ -502,27 +547,33 @@ def _save_refusal(*, attempt_id: int, user_id: int, now: dt.datetime) -> Excepti
 def answer_save(
     *,
     attempt_id: int,
-    user_id: int,
     response,
     seq: int,
+    user_id: int | None = None,
+    key_version: int | None = None,
     question_id: int | None = None,
     item_id: int | None = None,
     now: dt.datetime | None = None,
 ) -> AnswerStep:
     """Append one save of one answer (latest seq wins).
 
-    Three queries: UPDATE the attempt row (ownership, open, deadline+grace,
-    and the row lock that orders saves against submit), SELECT the item,
-    INSERT the step.
+    The writer is either the attempt's signed-in user (``user_id``) or the
+    paper page's key (``key_version``, already checked for this attempt by
+    ``keys.key_version``). On PostgreSQL one statement; elsewhere three
+    queries: UPDATE the attempt row (ownership, open, deadline+grace, and
+    the row lock that orders saves against submit), SELECT the item, INSERT
+    the step.
 
     Raises:
-        AttemptNotFound, AttemptClosed, grading.ResponseInvalid
+        AttemptNotFound, AttemptKeyRetired, AttemptClosed,
+        grading.ResponseInvalid
     """
     now = now or timezone.now()
+    owner = _Owner(user_id=user_id, key_version=key_version)
     if connection.vendor == "postgresql":
         step = _answer_save_one_statement(
             attempt_id=attempt_id,
-            user_id=user_id,
+            owner=owner,
             response=response,
             seq=seq,
             question_id=question_id,
@@ -535,56 +586,59 @@ def answer_save(
     items = (
         items.filter(pk=item_id) if item_id else items.filter(question_id=question_id)
     )
-    own_cadre = Cadre.objects.filter(user_id=user_id).order_by().values("pk")[:1]
     with transaction.atomic():
         # Plain conditions on the attempt row only (no join), so PostgreSQL
-        # re-checks them after waiting for a submit's row lock.
+        # re-checks them after waiting for a submit's row lock. The UPDATE
+        # changes nothing: it takes the lock (SQLite: the write lock) first.
         touched = Attempt.objects.filter(
             pk=attempt_id,
-            cadre_id=Subquery(own_cadre),
             status=AttemptStatus.IN_PROGRESS,
             deadline__gte=now - save_grace(),
-        ).update(last_saved_at=now)
+            **owner.attempt_filter_flat(),
+        ).update(key_version=F("key_version"))
         if touched:
             return _step_append(items=items, seq=seq, response=response, now=now)
-    raise _save_refusal(attempt_id=attempt_id, user_id=user_id, now=now)
+    raise _save_refusal(attempt_id=attempt_id, owner=owner, now=now)
 
 
 def item_flag(
     *,
     attempt_id: int,
-    user_id: int,
     question_id: int,
     flagged: bool,
+    user_id: int | None = None,
+    key_version: int | None = None,
     now: dt.datetime | None = None,
 ) -> bool:
     """Set or clear the candidate's flag on one question of their paper.
 
     One UPDATE, with the same conditions as a save (the candidate's own
-    attempt, still open, before the deadline plus grace); not graded and
-    not part of the answer history.
+    attempt, or the page's key; still open, before the deadline plus
+    grace); not graded and not part of the answer history.
 
     Raises:
-        AttemptNotFound, AttemptClosed
+        AttemptNotFound, AttemptKeyRetired, AttemptClosed
     """
     now = now or timezone.now()
+    owner = _Owner(user_id=user_id, key_version=key_version)
+    on_attempt = {f"attempt__{k}": v for k, v in owner.attempt_filter().items()}
     touched = PaperItem.objects.filter(
         attempt_id=attempt_id,
         question_id=question_id,
-        attempt__cadre__user_id=user_id,
         attempt__status=AttemptStatus.IN_PROGRESS,
         attempt__deadline__gte=now - save_grace(),
+        **on_attempt,
     ).update(flagged=flagged)
     if touched:
         return flagged
     if Attempt.objects.filter(
         pk=attempt_id,
-        cadre__user_id=user_id,
         status=AttemptStatus.IN_PROGRESS,
         deadline__gte=now - save_grace(),
+        **owner.attempt_filter(),
     ).exists():
         raise AttemptNotFound(_("That question is not on your paper."))
-    raise _save_refusal(attempt_id=attempt_id, user_id=user_id, now=now)
+    raise _save_refusal(attempt_id=attempt_id, owner=owner, now=now)
 
 
 # (attempt id, "q"|"i", question or item id) -> (item id, {"qtype", "choices"}).
@@ -620,17 +674,51 @@ def _item_spec(*, attempt_id: int, question_id, item_id):
     return spec
 
 
+class _PreparingCursor(_ServerCursor):
+    """Server-side binding, and every statement prepared on first use."""
+
+    def execute(self, query, params=None, *, prepare=None, binary=None):
+        return super().execute(query, params, prepare=True, binary=binary)
+
+
+def _prepared_cursor():
+    """A Django cursor (query logging and execute wrappers apply) whose
+    statements PostgreSQL parses and plans once per connection.
+
+    For the statements of the exam-day hot path only: Django's own cursors
+    bind on the client and prepare nothing (its default, so that a pooler
+    such as PgBouncer in transaction mode keeps working). Turn it off with
+    ``ASSESSMENTS_PREPARED_STATEMENTS = False`` behind such a pooler.
+    """
+    if not getattr(settings, "ASSESSMENTS_PREPARED_STATEMENTS", True):
+        return connection.cursor()
+    connection.ensure_connection()
+    if connection.connection.prepare_threshold is None:
+        # Django switches psycopg's preparing off (None), which refuses even
+        # an explicit prepare=True. Its own cursors bind on the client and
+        # never prepare, so a threshold changes nothing but this cursor
+        # (whose every statement asks to be prepared).
+        connection.connection.prepare_threshold = 2**31 - 1
+    raw = _PreparingCursor(connection.connection)
+    if connection.queries_logged:
+        return connection.make_debug_cursor(raw)
+    return connection.make_cursor(raw)
+
+
 def _answer_save_one_statement(
-    *, attempt_id, user_id, response, seq, question_id, item_id, now
+    *, attempt_id, owner: _Owner, response, seq, question_id, item_id, now
 ) -> AnswerStep | None:
     """PostgreSQL: the whole save in one statement (one round trip, no
     explicit transaction). None when it did not store the save, for whatever
     reason (closed, not yours, not on the paper, invalid answer): the
     general path then gives the precise answer.
 
-    The UPDATE of the attempt row is the same conditional UPDATE as the
-    general path's, so a save still waits for a submit's row lock and is
-    re-checked after it; the INSERT only runs when that UPDATE touched the row.
+    The attempt row is read with the general path's conditions and locked
+    FOR SHARE: saves of one attempt do not wait for each other, but a save
+    waits for a submit's FOR UPDATE lock and PostgreSQL re-checks the
+    conditions on the row the submit left (so it is refused), and a submit
+    waits for every save that got in first (so grading sees it). The INSERT
+    only runs when that row qualified. No new row version per save.
     """
     spec = _item_spec(attempt_id=attempt_id, question_id=question_id, item_id=item_id)
     if spec is None:
@@ -640,23 +728,22 @@ def _answer_save_one_statement(
     except grading.ResponseInvalid:
         return None
     attempts, steps = Attempt._meta.db_table, AnswerStep._meta.db_table
-    cadres = Cadre._meta.db_table
-    with connection.cursor() as cursor:
+    whose, owner_param = owner.sql()
+    with _prepared_cursor() as cursor:
         cursor.execute(
-            f'WITH touched AS (UPDATE "{attempts}" SET last_saved_at = %s '  # noqa: S608
-            "WHERE id = %s AND status = %s AND deadline >= %s AND cadre_id = "
-            f'(SELECT id FROM "{cadres}" WHERE user_id = %s LIMIT 1) RETURNING id), '
+            f'WITH touched AS (SELECT id FROM "{attempts}" '  # noqa: S608
+            f"WHERE id = %s AND status = %s AND deadline >= %s AND {whose} "
+            "FOR SHARE), "
             f'stored AS (INSERT INTO "{steps}" '
             "(attempt_id, item_id, seq, response, saved_at) "
             "SELECT id, %s, %s, %s, %s FROM touched "
             "ON CONFLICT DO NOTHING RETURNING 1) "
             "SELECT (SELECT count(*) FROM touched), (SELECT count(*) FROM stored)",
             [
-                now,
                 attempt_id,
                 AttemptStatus.IN_PROGRESS,
                 now - save_grace(),
-                user_id,
+                owner_param,
                 spec[0],
                 seq,
                 None if cleaned is None else Jsonb(cleaned),

@@ -3,12 +3,19 @@
 Contract (kept stable for the load benchmark, see docs/assessments.md):
 POST /exams/<exam_id>/start/                 -> 302 /exams/attempts/<id>/
 POST /exams/attempts/<id>/answers/ (JSON)    -> 200 {"saved": true, ...} | 409
-GET  /exams/attempts/<id>/state/             -> saved answers, remaining_seconds
+POST /exams/attempts/<id>/flags/ (JSON)      -> 200 {"question", "flagged"} | 409
+GET  /exams/attempts/<id>/state/             -> saved answers, remaining_seconds, key
 GET  /exams/attempts/<id>/clock/             -> status, remaining_seconds (resync)
 POST /exams/attempts/<id>/submit/            -> idempotent
+
+Answers, flags and clock take the paper page's attempt key in the
+X-Attempt-Key header (keys.py: no session lookup, no CSRF cookie; 403 with
+"key": "retired" when it is not, or no longer, valid) or, without the
+header, a normal signed-in request with its CSRF token.
 """
 
 import json
+from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,12 +24,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
 from personnel.api import cadre_for_user
 
-from . import selectors, services
-from .errors import AssessmentError, AttemptClosed, AttemptNotFound
+from . import keys, selectors, services
+from .errors import AssessmentError, AttemptClosed, AttemptKeyRetired, AttemptNotFound
 from .grading import ResponseInvalid
 from .models import Attempt, Exam
 
@@ -92,6 +101,7 @@ def exam_start(request, exam_id: int):
     return redirect("assessments:attempt_paper", attempt_id=attempt.pk)
 
 
+@never_cache  # it carries the attempt key; nobody in between keeps a copy
 @login_required
 @require_GET
 def attempt_paper(request, attempt_id: int):
@@ -104,6 +114,9 @@ def attempt_paper(request, attempt_id: int):
     if not attempt.is_open:
         return redirect("assessments:attempt_result", attempt_id=attempt.pk)
     context = selectors.paper_context(attempt=attempt, now=timezone.now())
+    context["attempt_key"] = keys.attempt_key(
+        attempt_id=attempt.pk, version=attempt.key_version
+    )
     return render(request, "assessments/paper.html", context)
 
 
@@ -149,9 +162,45 @@ def _parse_save(body: bytes):
     return data
 
 
-@login_required
+def _key_refused(message: str | None = None) -> JsonResponse:
+    """403 for a key that is not (or no longer) this attempt's: the page
+    fetches a fresh key from the state endpoint and sends again."""
+    message = message or _("This page's key for the attempt is not valid.")
+    return JsonResponse(
+        {"saved": False, "error": message, "key": "retired"}, status=403
+    )
+
+
+def _keyed(view):
+    """An endpoint the paper page calls with its attempt key (see keys.py).
+
+    With the ``X-Attempt-Key`` header the key is the proof: no session, no
+    CSRF cookie; ``view`` gets ``key_version=``. Without it, the usual
+    signed-in request (login and CSRF checked); ``view`` gets ``user_id=``.
+    """
+
+    @csrf_protect
+    @login_required
+    def signed_in(request, attempt_id):
+        return view(request, attempt_id, {"user_id": request.user.pk})
+
+    @csrf_exempt  # a keyed request proves itself; the others are checked above
+    @wraps(view)
+    def endpoint(request, attempt_id: int):
+        key = request.META.get(keys.META_KEY)
+        if key is None:
+            return signed_in(request, attempt_id)
+        version = keys.key_version(key, attempt_id=attempt_id)
+        if version is None:
+            return _key_refused()
+        return view(request, attempt_id, {"key_version": version})
+
+    return endpoint
+
+
 @require_POST
-def attempt_answer(request, attempt_id: int):
+@_keyed
+def attempt_answer(request, attempt_id: int, owner: dict):
     try:
         data = _parse_save(request.body)
     except ValueError as exc:
@@ -161,16 +210,18 @@ def attempt_answer(request, attempt_id: int):
     try:
         step = services.answer_save(
             attempt_id=attempt_id,
-            user_id=request.user.pk,
             question_id=data.get("question"),
             item_id=data.get("item"),
             response=data.get("response"),
             seq=data["seq"],
+            **owner,
         )
     except AttemptClosed as exc:
         return _json_error(str(exc), 409)
     except AttemptNotFound as exc:
         return _json_error(str(exc), 404)
+    except AttemptKeyRetired as exc:
+        return _key_refused(str(exc))
     except ResponseInvalid as exc:
         return _json_error(str(exc), 400)
     return JsonResponse(
@@ -178,9 +229,9 @@ def attempt_answer(request, attempt_id: int):
     )
 
 
-@login_required
 @require_POST
-def attempt_flag(request, attempt_id: int):
+@_keyed
+def attempt_flag(request, attempt_id: int, owner: dict):
     """Set or clear the flag on one question: {"question": id, "flagged": bool}."""
     try:
         data = json.loads(request.body)
@@ -195,38 +246,43 @@ def attempt_flag(request, attempt_id: int):
         )
     try:
         flagged = services.item_flag(
-            attempt_id=attempt_id,
-            user_id=request.user.pk,
-            question_id=question,
-            flagged=flagged,
+            attempt_id=attempt_id, question_id=question, flagged=flagged, **owner
         )
     except AttemptClosed as exc:
         return _json_error(str(exc), 409)
     except AttemptNotFound as exc:
         return _json_error(str(exc), 404)
+    except AttemptKeyRetired as exc:
+        return _key_refused(str(exc))
     return JsonResponse({"question": question, "flagged": flagged})
 
 
+@never_cache
 @login_required
 @require_GET
 def attempt_state(request, attempt_id: int):
+    """Saved answers and time for resuming, and a fresh attempt key."""
     attempt = _close_if_expired(_own_attempt(request, attempt_id))
-    return JsonResponse(selectors.attempt_state(attempt=attempt, now=timezone.now()))
+    state = selectors.attempt_state(attempt=attempt, now=timezone.now())
+    state["key"] = keys.attempt_key(attempt_id=attempt.pk, version=attempt.key_version)
+    return JsonResponse(state)
 
 
-@login_required
 @require_GET
-def attempt_clock(request, attempt_id: int):
+@_keyed
+def attempt_clock(request, attempt_id: int, owner: dict):
     """The countdown's resync (every 60 s from each paper): one small query."""
     now = timezone.now()
-    clock = selectors.attempt_clock(attempt_id=attempt_id, user_id=request.user.pk)
+    clock = selectors.attempt_clock(attempt_id=attempt_id, **owner)
     if clock is None:
+        if "key_version" in owner:
+            return _key_refused()
         raise Http404(_("No such attempt."))
     if clock["status"] == "in_progress" and now > clock["deadline"] + (
         selectors.save_grace()
     ):
         services.attempt_close(attempt_id=attempt_id, now=now)
-        clock = selectors.attempt_clock(attempt_id=attempt_id, user_id=request.user.pk)
+        clock = selectors.attempt_clock(attempt_id=attempt_id, **owner)
     return JsonResponse(selectors.clock_json(clock=clock, now=now))
 
 

@@ -508,7 +508,11 @@ def request_costs(exam_id: int, probe: list[dict]) -> dict[str, dict]:
     paper = f"/exams/attempts/{attempt}/"
     _reply, costs["paper page (50 questions)"] = measure(lambda: client.get(paper))
     reply, costs["state"] = measure(lambda: client.get(paper + "state/"))
-    _reply, costs["clock"] = measure(lambda: client.get(paper + "clock/"))
+    # As paper.js does: saves and resyncs carry the attempt key.
+    keyed = {"X-Attempt-Key": reply.json()["key"]}
+    _reply, costs["clock"] = measure(
+        lambda: client.get(paper + "clock/", headers=keyed)
+    )
     catalogue = json.loads((VAR / "catalogue.json").read_text())
     item = paper_items(reply.json(), catalogue)[0]
     sequence = iter(range(1, 1000))
@@ -516,7 +520,9 @@ def request_costs(exam_id: int, probe: list[dict]) -> dict[str, dict]:
     def save():
         body = {"question": item["question"], "response": answer_for(item)}
         body["seq"] = next(sequence)
-        return client.post(paper + "answers/", body, content_type="application/json")
+        return client.post(
+            paper + "answers/", body, content_type="application/json", headers=keyed
+        )
 
     _reply, costs["answer save"] = measure(save)
     _reply, costs["bare view"] = measure(lambda: client.get("/bench/bare/"))

@@ -76,6 +76,7 @@ class _Candidate(FastHttpUser):
         self.csrf = credentials["csrf"]
         self.cookie = f"sessionid={credentials['session']}; csrftoken={self.csrf}"
         self.attempt_id = None
+        self.key = None
         self.items: list[dict] = []
         self.seq = 0
 
@@ -102,9 +103,9 @@ class _Candidate(FastHttpUser):
             self.attempt_id = int(found.group(1))
         return not follow or self.page()
 
-    def _get(self, path: str, name: str) -> bool:
+    def _get(self, path: str, name: str, headers: dict | None = None) -> bool:
         with self.client.get(
-            path, headers=self.headers(), name=name, catch_response=True
+            path, headers=headers or self.headers(), name=name, catch_response=True
         ) as response:
             if response.status_code != 200:
                 response.failure(f"{name} answered {response.status_code}")
@@ -124,11 +125,19 @@ class _Candidate(FastHttpUser):
             if response.status_code != 200:
                 response.failure(f"state answered {response.status_code}")
                 return False
-            self.items = paper_items(response.json(), CATALOGUE)
+            state = response.json()
+            self.items = paper_items(state, CATALOGUE)
+            self.key = state.get("key")
         return bool(self.items)
 
+    def keyed(self) -> dict:
+        """What paper.js sends with saves and resyncs: the attempt key
+        (assessments/keys.py) and, as a browser does, the cookies."""
+        return {"Cookie": self.cookie, "X-Attempt-Key": self.key}
+
     def clock(self) -> bool:
-        return self._get(f"/exams/attempts/{self.attempt_id}/clock/", "clock")
+        path = f"/exams/attempts/{self.attempt_id}/clock/"
+        return self._get(path, "clock", headers=self.keyed())
 
     def save(self) -> None:
         if not self.items:
@@ -143,7 +152,7 @@ class _Candidate(FastHttpUser):
         with self.client.post(
             f"/exams/attempts/{self.attempt_id}/answers/",
             json=payload,
-            headers=self.headers(),
+            headers=self.keyed(),
             name="save",
             catch_response=True,
         ) as response:

@@ -36,12 +36,16 @@ class Attempt(models.Model):
     )
     started_at = models.DateTimeField(_("started at"))
     deadline = models.DateTimeField(_("deadline"))
-    last_saved_at = models.DateTimeField(_("last saved at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     close_reason = models.CharField(
         _("closed because"), max_length=20, choices=CloseReason.choices, blank=True
     )
     seed = models.BigIntegerField(_("random seed"))
+    # The paper page's saves prove themselves with a signed key naming this
+    # attempt and this version (see assessments/keys.py); signing out or a
+    # change to the account moves the version on, which retires every key
+    # handed out before. A database default: attempts are also made in SQL.
+    key_version = models.PositiveIntegerField(_("key version"), default=0, db_default=0)
 
     class Meta:
         ordering = ["-started_at", "-id"]
@@ -128,7 +132,11 @@ class AnswerStep(models.Model):
     """One save of one answer: appended, never changed. Latest seq wins."""
 
     attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="steps")
-    item = models.ForeignKey(PaperItem, on_delete=models.CASCADE, related_name="steps")
+    # No index of its own: the unique (item, seq) index serves every lookup
+    # by item, and each answer save writes one index fewer.
+    item = models.ForeignKey(
+        PaperItem, on_delete=models.CASCADE, related_name="steps", db_index=False
+    )
     seq = models.BigIntegerField(_("client sequence number"))
     response = models.JSONField(_("answer"), null=True)
     saved_at = models.DateTimeField(_("saved at"))

@@ -42,14 +42,18 @@ def exam_for_learner(learner):
     return exam, questions
 
 
-def test_sit_reload_and_submit(
-    roles_in_place, page, live_server, sign_in, learner, exam_for_learner
-):
-    exam, questions = exam_for_learner
+def start_in_browser(page, live_server, sign_in, learner, exam) -> None:
     sign_in(learner.user.username, PASSWORD)
     page.goto(f"{live_server.url}/exams/{exam.pk}/")
     page.click("#start-exam")
     page.wait_for_url("**/exams/attempts/*/")
+
+
+def test_sit_reload_and_submit(
+    roles_in_place, page, live_server, sign_in, learner, exam_for_learner
+):
+    exam, questions = exam_for_learner
+    start_in_browser(page, live_server, sign_in, learner, exam)
     single_q, multi_q, tf_q, blank_q = questions
 
     page.get_by_label("《环境保护法》").check()
@@ -97,3 +101,44 @@ def test_sit_reload_and_submit(
     assert page.inner_text("#score") == "8.00"
     attempt = Attempt.objects.get(exam=exam, cadre=learner)
     assert attempt.status == "graded" and attempt.result.grade == 8
+
+
+def test_a_retired_key_is_renewed_and_signing_out_stops_saves(
+    roles_in_place, page, live_server, sign_in, learner, exam_for_learner
+):
+    """The page saves with its attempt key. When signing out on another
+    device retires it, the page gets a fresh key (still signed in here) and
+    the save goes through; once this browser is signed out, it says so."""
+    from assessments import keys
+    from assessments.models import AnswerStep
+
+    exam, questions = exam_for_learner
+    start_in_browser(page, live_server, sign_in, learner, exam)
+    _single_q, _multi_q, tf_q, blank_q = questions
+    attempt = Attempt.objects.get(exam=exam, cadre=learner)
+    first_key = page.get_attribute("#paper", "data-key")
+
+    keys.keys_retire(user_id=learner.user.pk)  # signed out elsewhere
+    page.check(f"input[name=q{tf_q.pk}][value=true]")
+    page.wait_for_function(
+        "document.getElementById('save-status').classList.contains('saved')",
+        timeout=10000,
+    )
+    step = AnswerStep.objects.get(attempt=attempt, item__question=tf_q)
+    assert step.response is True
+    attempt.refresh_from_db()
+    assert attempt.key_version == 1 and first_key.startswith(f"{attempt.pk}.0:")
+
+    page.context.clear_cookies()  # this browser signed out too
+    keys.keys_retire(user_id=learner.user.pk)
+    page.fill(f"input[name=q{blank_q.pk}]", "按日连续处罚")
+    page.wait_for_function(
+        "document.getElementById('save-status').classList.contains('error')",
+        timeout=10000,
+    )
+    assert "signed out" in page.inner_text("#save-status").lower() or (
+        "登录" in page.inner_text("#save-status")
+    )
+    assert not AnswerStep.objects.filter(
+        attempt=attempt, item__question=blank_q
+    ).exists()

@@ -216,6 +216,12 @@ CELERY_BEAT_SCHEDULE["assessments-prepare-due-exam-papers"] = {
 }
 # Saves arriving this many seconds after an attempt's deadline are still kept.
 ASSESSMENTS_SAVE_GRACE_SECONDS = env.int("ASSESSMENTS_SAVE_GRACE_SECONDS", default=30)
+# The answer save is a prepared statement on PostgreSQL (parsed and planned
+# once per connection). Set to false behind a pooler that cannot keep
+# prepared statements (PgBouncer in transaction mode before 1.21).
+ASSESSMENTS_PREPARED_STATEMENTS = env.bool(
+    "ASSESSMENTS_PREPARED_STATEMENTS", default=True
+)
 
 # Wagtail
 WAGTAIL_SITE_NAME = "五支队伍培训考核平台"

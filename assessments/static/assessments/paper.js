@@ -10,8 +10,8 @@
     || ((text, values) => text.replace(/%\((\w+)\)s/g, (_m, key) => values[key]));
   const answerUrl = root.dataset.answerUrl;
   const clockUrl = root.dataset.clockUrl;
+  const stateUrl = root.dataset.stateUrl;
   const form = document.getElementById("submit-form");
-  const csrf = form.querySelector("[name=csrfmiddlewaretoken]").value;
   const statusEl = document.getElementById("save-status");
   const countdownEl = document.getElementById("countdown");
   const dialog = document.getElementById("submit-dialog");
@@ -22,6 +22,43 @@
   let lastSeq = Math.max(0, ...questions.map((q) => Number(q.dataset.seq) || 0));
   let closed = false;
   let submitting = false;
+
+  // Saves, flags and clock resyncs carry the page's attempt key (the server
+  // needs no session lookup for them). A key retired by signing out
+  // elsewhere is replaced by asking the state endpoint, signed in, once.
+  let key = root.dataset.key;
+  let keyRefresh = null;
+  const SIGNED_OUT = gettext("You are signed out. Sign in again and reopen the exam: your saved answers are kept.");
+  function refreshKey() {
+    if (!keyRefresh) {
+      keyRefresh = fetch(stateUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(async (response) => {
+          const type = response.headers.get("Content-Type") || "";
+          if (!response.ok || !type.includes("application/json")) return false;
+          const data = await response.json();
+          if (!data.key) return false;
+          key = data.key;
+          return true;
+        })
+        .catch(() => false)
+        .finally(() => { keyRefresh = null; });
+    }
+    return keyRefresh;
+  }
+  async function keyed(url, init = {}) {
+    const go = () => fetch(url, {
+      ...init,
+      credentials: "same-origin",
+      headers: { Accept: "application/json", ...(init.headers || {}), "X-Attempt-Key": key },
+    });
+    const response = await go();
+    if (response.status !== 403) return response;
+    const data = await response.clone().json().catch(() => ({}));
+    if (data.key === "retired" && await refreshKey()) return go();
+    return response;
+  }
+  const keyRetired = async (response) => response.status === 403
+    && (await response.clone().json().catch(() => ({}))).key === "retired";
 
   const nextSeq = () => {
     // Monotonic per page, and later than anything saved before (from any tab).
@@ -76,12 +113,15 @@
     const body = JSON.stringify({ question: qid, response: readResponseAt(fieldset, seq), seq });
     inflight.set(qid, (inflight.get(qid) || 0) + 1);
     try {
-      const response = await fetch(answerUrl, {
+      const response = await keyed(answerUrl, {
         method: "POST",
-        credentials: "same-origin",
-        headers: { "Content-Type": "application/json", "X-CSRFToken": csrf, Accept: "application/json" },
+        headers: { "Content-Type": "application/json" },
         body,
       });
+      if (await keyRetired(response)) {
+        showStatus("error", SIGNED_OUT);
+        return;
+      }
       const data = await response.json().catch(() => ({}));
       if (response.status === 409) return setClosed(data.error || gettext("Answers can no longer be saved."));
       if (!response.ok) {
@@ -161,12 +201,12 @@
   }
   async function sendFlag(qid, flagged) {
     try {
-      const response = await fetch(flagUrl, {
+      const response = await keyed(flagUrl, {
         method: "POST",
-        credentials: "same-origin",
-        headers: { "Content-Type": "application/json", "X-CSRFToken": csrf, Accept: "application/json" },
+        headers: { "Content-Type": "application/json" },
         body: JSON.stringify({ question: qid, flagged }),
       });
+      if (await keyRetired(response)) return showStatus("error", SIGNED_OUT);
       const data = await response.json().catch(() => ({}));
       if (response.status === 409) return setClosed(data.error || gettext("Answers can no longer be saved."));
       if (!response.ok) showStatus("error", data.error || gettext("The flag could not be saved."));
@@ -200,7 +240,8 @@
   }
   async function resync() {
     try {
-      const response = await fetch(clockUrl, { credentials: "same-origin", headers: { Accept: "application/json" } });
+      const response = await keyed(clockUrl);
+      if (await keyRetired(response)) return showStatus("error", SIGNED_OUT);
       const data = await response.json();
       if (data.status !== "in_progress") return setClosed(gettext("Time is up: your saved answers have been submitted."));
       endAt = performance.now() + data.remaining_seconds * 1000;
