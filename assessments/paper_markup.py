@@ -8,13 +8,19 @@ library's ``html.escape`` (what Django's ``escape`` calls, without its lazy-
 string checks), and stems keep their line breaks as ``<br>``.
 """
 
+import hashlib
 from html import escape
+from pathlib import Path
 
 from django.utils import formats
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from .choices import QuestionType
+
+# Names this markup code in the keys of prepared papers' markup (selectors):
+# a release that changes this file never serves markup an older one built.
+VERSION = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
 
 
 def navigator_html(questions: list[dict]) -> SafeString:

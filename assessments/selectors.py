@@ -2,6 +2,7 @@
 
 import datetime as dt
 import json
+import zlib
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -14,6 +15,7 @@ from personnel import api as personnel_api
 
 from . import paper_markup
 from .choices import AnswerRelease, AttemptStatus, ReviewStatus, ScoreRelease
+from .db import prepared_cursor
 from .models import (
     Accommodation,
     AnswerStep,
@@ -264,18 +266,26 @@ def attempt_for_paper(*, attempt_id: int, user_id: int) -> Attempt | None:
         f'JOIN "{personnel_api.Cadre._meta.db_table}" c ON c.id = a.cadre_id '
         f'JOIN "{Unit._meta.db_table}" u ON u.id = c.unit_id'
     )
+    steps, items = AnswerStep._meta.db_table, PaperItem._meta.db_table
+    # Nothing answered or flagged yet: the prepared markup is the page.
+    untouched = (
+        f'NOT EXISTS (SELECT 1 FROM "{steps}" s WHERE s.attempt_id = a.id) AND '  # noqa: S608
+        f'NOT EXISTS (SELECT 1 FROM "{items}" i WHERE i.attempt_id = a.id '  # noqa: S608
+        "AND i.flagged)"
+    )
     columns = (
         "a.id, a.status, a.deadline, a.started_at, a.number, a.seed, "
-        "a.exam_id, e.title, a.cadre_id, c.name, c.unit_id, u.name, a.key_version"
+        "a.exam_id, e.title, a.cadre_id, c.name, c.unit_id, u.name, a.key_version, "
+        + untouched
     )
     sql = f"SELECT {columns} FROM {tables} WHERE a.id = %s AND c.user_id = %s"  # noqa: S608
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(sql, [attempt_id, user_id])
         row = cursor.fetchone()
     if row is None:
         return None
     pk, status, deadline, started_at, number, seed, exam_id, title = row[:8]
-    cadre_id, cadre_name, unit_id, unit_name, key_version = row[8:]
+    cadre_id, cadre_name, unit_id, unit_name, key_version, untouched = row[8:]
     attempt = Attempt(
         id=pk,
         status=status,
@@ -291,6 +301,7 @@ def attempt_for_paper(*, attempt_id: int, user_id: int) -> Attempt | None:
     attempt.cadre = personnel_api.Cadre(
         id=cadre_id, name=cadre_name, unit=Unit(id=unit_id, name=unit_name)
     )
+    attempt.untouched = bool(untouched)
     return attempt
 
 
@@ -347,23 +358,27 @@ class PaperRow:
     flagged: bool = False
 
 
-def paper_context(*, attempt: Attempt, now: dt.datetime) -> dict:
+def _paper_questions(items, latest: dict) -> list[dict]:
     from .grading import snapshot_public
 
-    items, latest = _items_with_answers(attempt)
     questions = []
     for item in items:
         seq, response = latest.get(item.pk, (0, None))
-        public = snapshot_public(item.snapshot)
         questions.append(
             {
                 "item": item,
-                "public": public,
+                "public": snapshot_public(item.snapshot),
                 "response": response,
                 "seq": seq,
                 "chosen": response if isinstance(response, list) else [response],
             }
         )
+    return questions
+
+
+def paper_context(*, attempt: Attempt, now: dt.datetime) -> dict:
+    items, latest = _items_with_answers(attempt)
+    questions = _paper_questions(items, latest)
     return {
         "attempt": attempt,
         "exam": attempt.exam,
@@ -372,6 +387,83 @@ def paper_context(*, attempt: Attempt, now: dt.datetime) -> dict:
         "questions_html": paper_markup.questions_html(questions),
         "remaining_seconds": remaining_seconds(attempt=attempt, now=now),
     }
+
+
+# --- A prepared paper's page, built before the exam -------------------------
+#
+# When an exam draws its papers in advance, the worker that draws them also
+# builds each paper's questions and navigator as the candidate will first see
+# them (nothing answered, nothing flagged) and keeps them in the cache. The
+# attempt started from that paper has the same frozen questions and seed, so
+# the page after Start (the exam-day spike) reads that markup instead of
+# building it. Any later load, another language, a cache miss or outage:
+# the page is built as usual. The key names the paper markup code, so a new
+# release never serves markup an older one built.
+
+
+def prepared_markup_key(*, exam_id: int, cadre_id: int, seed: int, language: str):
+    return (
+        f"assessments:paper:{paper_markup.VERSION}:{exam_id}:{cadre_id}:{seed}:"
+        f"{language}"
+    )
+
+
+def blank_paper_markup(items: list[dict]) -> tuple[str, str]:
+    """(navigator, questions) HTML of a prepared paper nobody has answered,
+    in the active language. ``items`` as PreparedPaper.items holds them."""
+    points_field = PaperItem._meta.get_field("points")
+    rows = [
+        PaperRow(
+            pk=0,
+            position=entry["position"],
+            question_id=entry["question_id"],
+            points=points_field.to_python(entry["points"]).quantize(Decimal("0.1")),
+            snapshot=entry["snapshot"],
+        )
+        for entry in items
+    ]
+    questions = _paper_questions(rows, {})
+    return (
+        str(paper_markup.navigator_html(questions)),
+        str(paper_markup.questions_html(questions)),
+    )
+
+
+def paper_context_prepared(*, attempt: Attempt, now: dt.datetime) -> dict | None:
+    """The paper page's context from the prepared markup, or None (build it).
+
+    Only for an attempt nobody has answered or flagged yet
+    (``attempt_for_paper`` tells), in the language the markup was built in.
+    """
+    from django.core.cache import cache
+    from django.utils.safestring import mark_safe
+    from django.utils.translation import get_language
+
+    key = prepared_markup_key(
+        exam_id=attempt.exam_id,
+        cadre_id=attempt.cadre_id,
+        seed=attempt.seed,
+        language=get_language(),
+    )
+    try:
+        packed = cache.get(key)
+    except Exception:  # noqa: BLE001 - an outage is a miss
+        return None
+    if packed is None:
+        return None
+    navigator, questions = zlib.decompress(packed).decode().split("\0", 1)
+    return {
+        "attempt": attempt,
+        "exam": attempt.exam,
+        # Built by paper_markup (every value escaped) in our own worker.
+        "navigator_html": mark_safe(navigator),  # noqa: S308
+        "questions_html": mark_safe(questions),  # noqa: S308
+        "remaining_seconds": remaining_seconds(attempt=attempt, now=now),
+    }
+
+
+def pack_markup(navigator: str, questions: str) -> bytes:
+    return zlib.compress(f"{navigator}\0{questions}".encode(), 6)
 
 
 def attempt_clock(
@@ -397,7 +489,7 @@ def attempt_clock(
             "WHERE a.id = %s AND c.user_id = %s"
         )
         params = [attempt_id, user_id]
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
     if row is None:

@@ -25,13 +25,9 @@ from django.utils.translation import gettext as _
 from personnel.api import Cadre
 
 try:  # PostgreSQL only (the one-statement save)
-    import psycopg
     from psycopg.types.json import Jsonb
-
-    _ServerCursor = psycopg.Cursor
 except ImportError:  # pragma: no cover - SQLite-only installs
     Jsonb = None
-    _ServerCursor = object
 
 from . import grading
 from .choices import (
@@ -42,6 +38,7 @@ from .choices import (
     QuestionType,
     ReviewStatus,
 )
+from .db import prepared_cursor
 from .errors import (
     AttemptClosed,
     AttemptKeyRetired,
@@ -293,7 +290,7 @@ def attempt_unseal(*, exam_id: int, user_id: int, now=None) -> int | None:
     sql = _UNSEAL_SQL.format(**tables)
     params = {"exam": exam_id, "user": user_id, "now": now}
     try:
-        with connection.cursor() as cursor:
+        with prepared_cursor() as cursor:
             cursor.execute(sql, params)
             row = cursor.fetchone()
     except IntegrityError:
@@ -424,8 +421,35 @@ def exam_papers_prepare(*, exam_id: int, now: dt.datetime | None = None) -> int:
                 )
             )
         PreparedPaper.objects.bulk_create(papers, ignore_conflicts=True)
+        _prepared_markup_keep(exam=exam, papers=papers, now=now)
         drawn += len(papers)
     return drawn
+
+
+def _prepared_markup_keep(*, exam: Exam, papers: list, now: dt.datetime) -> None:
+    """Build each prepared paper's page markup now, in the site's language,
+    and keep it in the cache until the exam closes (see selectors: the page
+    after Start reads it). A cache outage only means the page is built then.
+    """
+    from django.core.cache import cache
+    from django.utils import translation
+
+    from .selectors import blank_paper_markup, pack_markup, prepared_markup_key
+
+    language = settings.LANGUAGE_CODE
+    with translation.override(language):
+        packed = {
+            prepared_markup_key(
+                exam_id=exam.pk, cadre_id=paper.cadre_id, seed=paper.seed,
+                language=language,
+            ): pack_markup(*blank_paper_markup(paper.items))
+            for paper in papers
+        }  # fmt: skip
+    seconds = int((exam.closes_at - now).total_seconds()) + 3600
+    try:
+        cache.set_many(packed, timeout=seconds)
+    except Exception:  # noqa: BLE001 - the markup is an optimisation
+        logger.warning("cache unavailable: prepared papers' markup not kept")
 
 
 def exam_papers_refresh(*, exam: Exam) -> None:
@@ -674,37 +698,6 @@ def _item_spec(*, attempt_id: int, question_id, item_id):
     return spec
 
 
-class _PreparingCursor(_ServerCursor):
-    """Server-side binding, and every statement prepared on first use."""
-
-    def execute(self, query, params=None, *, prepare=None, binary=None):
-        return super().execute(query, params, prepare=True, binary=binary)
-
-
-def _prepared_cursor():
-    """A Django cursor (query logging and execute wrappers apply) whose
-    statements PostgreSQL parses and plans once per connection.
-
-    For the statements of the exam-day hot path only: Django's own cursors
-    bind on the client and prepare nothing (its default, so that a pooler
-    such as PgBouncer in transaction mode keeps working). Turn it off with
-    ``ASSESSMENTS_PREPARED_STATEMENTS = False`` behind such a pooler.
-    """
-    if not getattr(settings, "ASSESSMENTS_PREPARED_STATEMENTS", True):
-        return connection.cursor()
-    connection.ensure_connection()
-    if connection.connection.prepare_threshold is None:
-        # Django switches psycopg's preparing off (None), which refuses even
-        # an explicit prepare=True. Its own cursors bind on the client and
-        # never prepare, so a threshold changes nothing but this cursor
-        # (whose every statement asks to be prepared).
-        connection.connection.prepare_threshold = 2**31 - 1
-    raw = _PreparingCursor(connection.connection)
-    if connection.queries_logged:
-        return connection.make_debug_cursor(raw)
-    return connection.make_cursor(raw)
-
-
 def _answer_save_one_statement(
     *, attempt_id, owner: _Owner, response, seq, question_id, item_id, now
 ) -> AnswerStep | None:
@@ -729,7 +722,7 @@ def _answer_save_one_statement(
         return None
     attempts, steps = Attempt._meta.db_table, AnswerStep._meta.db_table
     whose, owner_param = owner.sql()
-    with _prepared_cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(
             f'WITH touched AS (SELECT id FROM "{attempts}" '  # noqa: S608
             f"WHERE id = %s AND status = %s AND deadline >= %s AND {whose} "

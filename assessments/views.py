@@ -113,7 +113,12 @@ def attempt_paper(request, attempt_id: int):
     attempt = _close_if_expired(attempt)
     if not attempt.is_open:
         return redirect("assessments:attempt_result", attempt_id=attempt.pk)
-    context = selectors.paper_context(attempt=attempt, now=timezone.now())
+    now = timezone.now()
+    context = None
+    if attempt.untouched:  # the first load after Start: built in advance?
+        context = selectors.paper_context_prepared(attempt=attempt, now=now)
+    if context is None:
+        context = selectors.paper_context(attempt=attempt, now=now)
     context["attempt_key"] = keys.attempt_key(
         attempt_id=attempt.pk, version=attempt.key_version
     )
