@@ -1,5 +1,6 @@
 from django.conf import settings
 
+from .jsi18n import catalog_version
 from .navigation import nav_items
 
 
@@ -30,4 +31,5 @@ def site_context(request):
         "can_admin": can_admin,
         "nav_items": nav_items(user) if user is not None else [],
         "languages": settings.LANGUAGES,
+        "js_catalog_version": catalog_version(),
     }
