@@ -35,4 +35,21 @@ def catalog_version() -> str:
 
 
 def javascript_catalog_view():
-    return cache_page(ONE_YEAR, key_prefix="jsi18n")(JavaScriptCatalog.as_view())
+    """Cached only under the URL the pages use (this version, a language of
+    the site): any other query is served as Django serves it, uncached, so
+    made-up URLs cannot fill the cache with year-long entries."""
+    catalog = JavaScriptCatalog.as_view()
+    cached = cache_page(ONE_YEAR, key_prefix="jsi18n")(catalog)
+    languages = {code for code, _name in settings.LANGUAGES}
+
+    def view(request, *args, **kwargs):
+        query = request.GET
+        if (
+            len(query) == 2
+            and query.get("v") == catalog_version()
+            and query.get("l") in languages
+        ):
+            return cached(request, *args, **kwargs)
+        return catalog(request, *args, **kwargs)
+
+    return view

@@ -45,3 +45,23 @@ def test_built_once_then_served_from_the_cache(client, monkeypatch):
     monkeypatch.undo()
     english = client.get(catalogue_url(client, "en"), headers={"Accept-Language": "en"})
     assert signed_out not in english.content.decode()
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["?v=made-up&l=zh-hans", "?l=zh-hans", "?v={v}&l=xx", "?v={v}&l=en&x=1", ""],
+)
+def test_other_urls_are_served_but_not_kept(client, monkeypatch, query):
+    cache.clear()
+    url = "/jsi18n/" + query.format(v=catalog_version())
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "django.catalog =" in response.content.decode()
+    assert "max-age" not in response.get("Cache-Control", "")
+
+    def rebuilt(*_args, **_kwargs):
+        raise AssertionError("the catalogue was built again")
+
+    monkeypatch.setattr(JavaScriptCatalog, "get", rebuilt)
+    with pytest.raises(AssertionError, match="built again"):
+        client.get(url)  # nothing was kept: it is built every time
