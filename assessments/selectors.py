@@ -7,9 +7,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from personnel import api as personnel_api
 
@@ -435,10 +438,6 @@ def paper_context_prepared(*, attempt: Attempt, now: dt.datetime) -> dict | None
     Only for an attempt nobody has answered or flagged yet
     (``attempt_for_paper`` tells), in the language the markup was built in.
     """
-    from django.core.cache import cache
-    from django.utils.safestring import mark_safe
-    from django.utils.translation import get_language
-
     key = prepared_markup_key(
         exam_id=attempt.exam_id,
         cadre_id=attempt.cadre_id,
