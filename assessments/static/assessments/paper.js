@@ -45,6 +45,8 @@
     }
     return keyRefresh;
   }
+  const keyRetired = async (response) => response.status === 403
+    && (await response.clone().json().catch(() => ({}))).key === "retired";
   async function keyed(url, init = {}) {
     const go = () => fetch(url, {
       ...init,
@@ -52,13 +54,9 @@
       headers: { Accept: "application/json", ...(init.headers || {}), "X-Attempt-Key": key },
     });
     const response = await go();
-    if (response.status !== 403) return response;
-    const data = await response.clone().json().catch(() => ({}));
-    if (data.key === "retired" && await refreshKey()) return go();
+    if (await keyRetired(response) && await refreshKey()) return go();
     return response;
   }
-  const keyRetired = async (response) => response.status === 403
-    && (await response.clone().json().catch(() => ({}))).key === "retired";
 
   const nextSeq = () => {
     // Monotonic per page, and later than anything saved before (from any tab).
