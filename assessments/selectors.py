@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -261,34 +260,35 @@ def attempt_for_paper(*, attempt_id: int, user_id: int) -> Attempt | None:
     """attempt_for_user for the paper page, in one plain SQL statement: the
     attempt with what the page shows of its exam, cadre and unit (unsaved
     related instances, enough for the page and nothing else)."""
-    from personnel.api import Unit
-
     tables = (
         f'"{Attempt._meta.db_table}" a '
         f'JOIN "{Exam._meta.db_table}" e ON e.id = a.exam_id '
         f'JOIN "{personnel_api.Cadre._meta.db_table}" c ON c.id = a.cadre_id '
-        f'JOIN "{Unit._meta.db_table}" u ON u.id = c.unit_id'
-    )
-    steps, items = AnswerStep._meta.db_table, PaperItem._meta.db_table
-    # Nothing answered or flagged yet: the prepared markup is the page.
-    untouched = (
-        f'NOT EXISTS (SELECT 1 FROM "{steps}" s WHERE s.attempt_id = a.id) AND '  # noqa: S608
-        f'NOT EXISTS (SELECT 1 FROM "{items}" i WHERE i.attempt_id = a.id '  # noqa: S608
-        "AND i.flagged)"
+        f'JOIN "{personnel_api.Unit._meta.db_table}" u ON u.id = c.unit_id'
     )
     columns = (
         "a.id, a.status, a.deadline, a.started_at, a.number, a.seed, "
-        "a.exam_id, e.title, a.cadre_id, c.name, c.unit_id, u.name, a.key_version, "
-        + untouched
+        "a.exam_id, e.title, a.cadre_id, c.name, c.unit_id, u.name, a.key_version"
     )
     sql = f"SELECT {columns} FROM {tables} WHERE a.id = %s AND c.user_id = %s"  # noqa: S608
     with prepared_cursor() as cursor:
         cursor.execute(sql, [attempt_id, user_id])
         row = cursor.fetchone()
-    if row is None:
-        return None
+    return None if row is None else paper_attempt(row)
+
+
+# The columns paper_attempt reads, in order (attempt_unseal returns them too).
+PAPER_ATTEMPT_COLUMNS = (
+    "id, status, deadline, started_at, number, seed, exam_id, title, "
+    "cadre_id, cadre_name, unit_id, unit_name, key_version"
+)
+
+
+def paper_attempt(row) -> Attempt:
+    """An Attempt for the paper page from a row of PAPER_ATTEMPT_COLUMNS:
+    unsaved related instances, enough for the page and nothing else."""
     pk, status, deadline, started_at, number, seed, exam_id, title = row[:8]
-    cadre_id, cadre_name, unit_id, unit_name, key_version, untouched = row[8:]
+    cadre_id, cadre_name, unit_id, unit_name, key_version = row[8:]
     attempt = Attempt(
         id=pk,
         status=status,
@@ -302,9 +302,10 @@ def attempt_for_paper(*, attempt_id: int, user_id: int) -> Attempt | None:
     )
     attempt.exam = Exam(id=exam_id, title=title)
     attempt.cadre = personnel_api.Cadre(
-        id=cadre_id, name=cadre_name, unit=Unit(id=unit_id, name=unit_name)
+        id=cadre_id,
+        name=cadre_name,
+        unit=personnel_api.Unit(id=unit_id, name=unit_name),
     )
-    attempt.untouched = bool(untouched)
     return attempt
 
 
@@ -396,19 +397,11 @@ def paper_context(*, attempt: Attempt, now: dt.datetime) -> dict:
 #
 # When an exam draws its papers in advance, the worker that draws them also
 # builds each paper's questions and navigator as the candidate will first see
-# them (nothing answered, nothing flagged) and keeps them in the cache. The
-# attempt started from that paper has the same frozen questions and seed, so
-# the page after Start (the exam-day spike) reads that markup instead of
-# building it. Any later load, another language, a cache miss or outage:
-# the page is built as usual. The key names the paper markup code, so a new
-# release never serves markup an older one built.
-
-
-def prepared_markup_key(*, exam_id: int, cadre_id: int, seed: int, language: str):
-    return (
-        f"assessments:paper:{paper_markup.VERSION}:{exam_id}:{cadre_id}:{seed}:"
-        f"{language}"
-    )
+# them (nothing answered, nothing flagged) and keeps them with the paper
+# (PreparedPaper.markup). Start turns the paper into the attempt and returns
+# that markup in the same statement, so the page Start answers with (the
+# exam-day spike) needs no building. Markup of another language, or built by
+# another version of paper_markup.py, is not used: the page is built.
 
 
 def blank_paper_markup(items: list[dict]) -> tuple[str, str]:
@@ -432,25 +425,18 @@ def blank_paper_markup(items: list[dict]) -> tuple[str, str]:
     )
 
 
-def paper_context_prepared(*, attempt: Attempt, now: dt.datetime) -> dict | None:
-    """The paper page's context from the prepared markup, or None (build it).
-
-    Only for an attempt nobody has answered or flagged yet
-    (``attempt_for_paper`` tells), in the language the markup was built in.
-    """
-    key = prepared_markup_key(
-        exam_id=attempt.exam_id,
-        cadre_id=attempt.cadre_id,
-        seed=attempt.seed,
-        language=get_language(),
+def paper_context_from_markup(
+    *, attempt: Attempt, packed: bytes | None, now: dt.datetime
+) -> dict | None:
+    """The paper page's context from a prepared paper's markup (pack_markup),
+    or None (build it): none kept, another language or markup version."""
+    if not packed:
+        return None
+    header, navigator, questions = (
+        zlib.decompress(bytes(packed)).decode().split("\0", 2)
     )
-    try:
-        packed = cache.get(key)
-    except Exception:  # noqa: BLE001 - an outage is a miss
+    if header != _markup_header():
         return None
-    if packed is None:
-        return None
-    navigator, questions = zlib.decompress(packed).decode().split("\0", 1)
     return {
         "attempt": attempt,
         "exam": attempt.exam,
@@ -461,8 +447,13 @@ def paper_context_prepared(*, attempt: Attempt, now: dt.datetime) -> dict | None
     }
 
 
+def _markup_header() -> str:
+    return f"{paper_markup.VERSION}:{get_language()}"
+
+
 def pack_markup(navigator: str, questions: str) -> bytes:
-    return zlib.compress(f"{navigator}\0{questions}".encode(), 6)
+    """Markup built in the active language, as PreparedPaper.markup keeps it."""
+    return zlib.compress(f"{_markup_header()}\0{navigator}\0{questions}".encode(), 6)
 
 
 def attempt_clock(

@@ -22,7 +22,7 @@ from django.db.models import F, Max, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from personnel.api import Cadre
+from personnel.api import Cadre, Unit
 
 try:  # PostgreSQL only (the one-statement save)
     from psycopg.types.json import Jsonb
@@ -60,7 +60,13 @@ from .models import (
     Result,
     ResultReview,
 )
-from .selectors import exam_is_eligible, exam_window_for, latest_responses, save_grace
+from .selectors import (
+    exam_is_eligible,
+    exam_window_for,
+    latest_responses,
+    paper_attempt,
+    save_grace,
+)
 
 ZERO = Decimal("0")
 logger = logging.getLogger(__name__)
@@ -268,19 +274,23 @@ def _paper_unseal(*, attempt: Attempt, prepared: PreparedPaper) -> None:
     prepared.delete()
 
 
-def attempt_unseal(*, exam_id: int, user_id: int, now=None) -> int | None:
+def attempt_unseal(*, exam_id: int, user_id: int, now=None) -> Attempt | None:
     """PostgreSQL: start an attempt from a prepared paper in one statement.
 
     Only the plain case: a published exam whose window is open, a candidate
     with a prepared paper, no attempt yet and no accommodation. Returns the
-    new attempt's id, or None for anything else (then attempt_start decides,
-    with its messages); a double click finds the paper gone and resumes.
+    new attempt as the paper page needs it (selectors.paper_attempt: with its
+    exam's title, the cadre's name and unit, and the paper's prepared markup
+    as ``prepared_markup``, from the same statement), or
+    None for anything else (then attempt_start decides, with its messages);
+    a double click finds the paper gone and resumes.
     """
     if connection.vendor != "postgresql":
         return None
     now = now or timezone.now()
     tables = {
         "exam": Exam._meta.db_table,
+        "unit": Unit._meta.db_table,
         "prepared": PreparedPaper._meta.db_table,
         "attempt": Attempt._meta.db_table,
         "item": PaperItem._meta.db_table,
@@ -295,7 +305,11 @@ def attempt_unseal(*, exam_id: int, user_id: int, now=None) -> int | None:
             row = cursor.fetchone()
     except IntegrityError:
         return None  # a concurrent Start created the attempt: resume it
-    return row[0] if row else None
+    if not row:
+        return None
+    attempt = paper_attempt(row[:-1])
+    attempt.prepared_markup = row[-1]  # for the page Start answers with
+    return attempt
 
 
 # One statement: delete the prepared paper (only if every condition holds),
@@ -303,7 +317,7 @@ def attempt_unseal(*, exam_id: int, user_id: int, now=None) -> int | None:
 # from the models; values are parameters.
 _UNSEAL_SQL = """
 WITH exam AS (
-    SELECT id, closes_at, time_limit_minutes FROM "{exam}"
+    SELECT id, title, closes_at, time_limit_minutes FROM "{exam}"
     WHERE id = %(exam)s AND is_published
       AND opens_at <= %(now)s AND closes_at > %(now)s
 ), paper AS (
@@ -314,7 +328,8 @@ WITH exam AS (
                       WHERE a.exam_id = p.exam_id AND a.cadre_id = p.cadre_id)
       AND NOT EXISTS (SELECT 1 FROM "{accommodation}" c
                       WHERE c.exam_id = p.exam_id AND c.cadre_id = p.cadre_id)
-    RETURNING p.cadre_id, p.seed, p.items, exam.closes_at, exam.time_limit_minutes
+    RETURNING p.cadre_id, p.seed, p.items, p.markup, exam.closes_at,
+              exam.time_limit_minutes
 ), attempt AS (
     INSERT INTO "{attempt}" (exam_id, cadre_id, number, status, started_at,
                              deadline, seed, close_reason)
@@ -325,7 +340,8 @@ WITH exam AS (
            END,
            seed, ''
     FROM paper
-    RETURNING id
+    RETURNING id, status, deadline, started_at, number, seed, exam_id, cadre_id,
+              key_version
 ), items AS (
     INSERT INTO "{item}" (attempt_id, position, question_id, points, snapshot,
                           needs_marking, marker_comment)
@@ -333,7 +349,13 @@ WITH exam AS (
            (e->>'points')::numeric, e->'snapshot', false, ''
     FROM attempt, paper, jsonb_array_elements(paper.items) e
 )
-SELECT id FROM attempt
+-- What the paper page shows (selectors.PAPER_ATTEMPT_COLUMNS), and the
+-- markup built with the paper.
+SELECT a.id, a.status, a.deadline, a.started_at, a.number, a.seed, a.exam_id,
+       exam.title, a.cadre_id, c.name, c.unit_id, u.name, a.key_version,
+       paper.markup
+FROM attempt a, exam, paper, "{cadre}" c, "{unit}" u
+WHERE c.id = a.cadre_id AND u.id = c.unit_id
 """
 
 
@@ -417,39 +439,24 @@ def exam_papers_prepare(*, exam_id: int, now: dt.datetime | None = None) -> int:
                     cadre_id=cadre_id,
                     seed=seed,
                     items=items,
+                    markup=_prepared_markup(items),
                     prepared_at=now,
                 )
             )
         PreparedPaper.objects.bulk_create(papers, ignore_conflicts=True)
-        _prepared_markup_keep(exam=exam, papers=papers, now=now)
         drawn += len(papers)
     return drawn
 
 
-def _prepared_markup_keep(*, exam: Exam, papers: list, now: dt.datetime) -> None:
-    """Build each prepared paper's page markup now, in the site's language,
-    and keep it in the cache until the exam closes (see selectors: the page
-    after Start reads it). A cache outage only means the page is built then.
-    """
-    from django.core.cache import cache
+def _prepared_markup(items: list) -> bytes:
+    """A prepared paper's first page markup, in the site's language (see
+    selectors: Start answers with it)."""
     from django.utils import translation
 
-    from .selectors import blank_paper_markup, pack_markup, prepared_markup_key
+    from .selectors import blank_paper_markup, pack_markup
 
-    language = settings.LANGUAGE_CODE
-    with translation.override(language):
-        packed = {
-            prepared_markup_key(
-                exam_id=exam.pk, cadre_id=paper.cadre_id, seed=paper.seed,
-                language=language,
-            ): pack_markup(*blank_paper_markup(paper.items))
-            for paper in papers
-        }  # fmt: skip
-    seconds = int((exam.closes_at - now).total_seconds()) + 3600
-    try:
-        cache.set_many(packed, timeout=seconds)
-    except Exception:  # noqa: BLE001 - the markup is an optimisation
-        logger.warning("cache unavailable: prepared papers' markup not kept")
+    with translation.override(settings.LANGUAGE_CODE):
+        return pack_markup(*blank_paper_markup(items))
 
 
 def exam_papers_refresh(*, exam: Exam) -> None:

@@ -1,7 +1,8 @@
 """Candidate pages and the JSON endpoints the paper page uses.
 
 Contract (kept stable for the load benchmark, see docs/assessments.md):
-POST /exams/<exam_id>/start/                 -> 302 /exams/attempts/<id>/
+POST /exams/<exam_id>/start/                 -> 200 the paper page
+    (whose URL, /exams/attempts/<id>/, paper.js puts in the address bar)
 POST /exams/attempts/<id>/answers/ (JSON)    -> 200 {"saved": true, ...} | 409
 POST /exams/attempts/<id>/flags/ (JSON)      -> 200 {"question", "flagged"} | 409
 GET  /exams/attempts/<id>/state/             -> saved answers, remaining_seconds, key
@@ -19,10 +20,12 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -30,7 +33,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from personnel.api import cadre_for_user
 
-from . import keys, selectors, services
+from . import keys, paper_page, selectors, services
 from .errors import AssessmentError, AttemptClosed, AttemptKeyRetired, AttemptNotFound
 from .grading import ResponseInvalid
 from .models import Attempt, Exam
@@ -85,23 +88,37 @@ def exam_detail(request, exam_id: int):
 @login_required
 @require_POST
 def exam_start(request, exam_id: int):
+    """Start (or resume) and answer with the paper itself.
+
+    The page comes back as the POST's answer, not through a redirect: on an
+    exam day every candidate presses Start in the same minute, and one
+    request each is half the work of two. paper.js then puts the paper's own
+    URL in the address bar (history.replaceState), so a reload asks for the
+    paper, not for a second Start.
+    """
     # A prepared paper opens in one statement (the exam-day spike).
-    attempt_id = services.attempt_unseal(exam_id=exam_id, user_id=request.user.pk)
-    if attempt_id is not None:
-        return redirect("assessments:attempt_paper", attempt_id=attempt_id)
+    attempt = services.attempt_unseal(exam_id=exam_id, user_id=request.user.pk)
+    if attempt is not None:
+        return _paper_response(request, attempt)
     cadre = _cadre_or_404(request)
     exam = get_object_or_404(Exam, pk=exam_id)
     try:
-        attempt = services.attempt_start(exam=exam, cadre=cadre)
+        attempt_id = services.attempt_start(exam=exam, cadre=cadre).pk
     except AssessmentError as exc:
         messages.error(request, str(exc))
         if selectors.exam_is_eligible(exam=exam, cadre=cadre):
             return redirect("assessments:exam_detail", exam_id=exam.pk)
         return redirect("assessments:my_exams")
-    return redirect("assessments:attempt_paper", attempt_id=attempt.pk)
+    attempt = selectors.attempt_for_paper(
+        attempt_id=attempt_id, user_id=request.user.pk
+    )
+    if attempt is not None:
+        attempt = _close_if_expired(attempt)
+    if attempt is None or not attempt.is_open:  # closed in between: its result
+        return redirect("assessments:attempt_result", attempt_id=attempt_id)
+    return _paper_response(request, attempt)
 
 
-@never_cache  # it carries the attempt key; nobody in between keeps a copy
 @login_required
 @require_GET
 def attempt_paper(request, attempt_id: int):
@@ -113,16 +130,36 @@ def attempt_paper(request, attempt_id: int):
     attempt = _close_if_expired(attempt)
     if not attempt.is_open:
         return redirect("assessments:attempt_result", attempt_id=attempt.pk)
+    return _paper_response(request, attempt)
+
+
+def _paper_response(request, attempt: Attempt) -> HttpResponse:
     now = timezone.now()
-    context = None
-    if attempt.untouched:  # the first load after Start: built in advance?
-        context = selectors.paper_context_prepared(attempt=attempt, now=now)
+    # Start from a prepared paper: its markup was built with it.
+    context = selectors.paper_context_from_markup(
+        attempt=attempt, packed=getattr(attempt, "prepared_markup", None), now=now
+    )
     if context is None:
         context = selectors.paper_context(attempt=attempt, now=now)
-    context["attempt_key"] = keys.attempt_key(
-        attempt_id=attempt.pk, version=attempt.key_version
-    )
-    return render(request, "assessments/paper.html", context)
+    key = keys.attempt_key(attempt_id=attempt.pk, version=attempt.key_version)
+    if len(messages.get_messages(request)):
+        # Notices to show: the template itself (paper_page's shell has none).
+        context["attempt_key"] = key
+        response = render(request, "assessments/paper.html", context)
+    else:
+        response = HttpResponse(
+            paper_page.render_page(
+                attempt=attempt,
+                key=key,
+                remaining_seconds=context["remaining_seconds"],
+                csrf_token=get_token(request),
+                navigator_html=context["navigator_html"],
+                questions_html=context["questions_html"],
+            )
+        )
+    # It carries the attempt key: nobody in between keeps a copy.
+    add_never_cache_headers(response)
+    return response
 
 
 def _json_error(message: str, status: int) -> JsonResponse:

@@ -80,13 +80,19 @@ class PaperItem(models.Model):
     is in GradeChange.
     """
 
-    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="items")
+    # No single-column indexes on the two keys: the unique (attempt,
+    # position) and the (question, needs_marking) indexes lead with them and
+    # serve every lookup; each index is written 50 times per Start.
+    attempt = models.ForeignKey(
+        Attempt, on_delete=models.CASCADE, related_name="items", db_index=False
+    )
     position = models.PositiveSmallIntegerField(_("position"))
     question = models.ForeignKey(
         "assessments.Question",
         on_delete=models.PROTECT,
         related_name="paper_items",
         verbose_name=_("question"),
+        db_index=False,
     )
     points = models.DecimalField(_("points"), max_digits=5, decimal_places=1)
     snapshot = models.JSONField(_("question as drawn"))
@@ -287,6 +293,11 @@ class PreparedPaper(models.Model):
     )
     seed = models.BigIntegerField(_("random seed"))
     items = models.JSONField(_("questions as drawn"))
+    # The paper page's navigator and questions as the candidate first sees
+    # them (nothing answered), built by the worker that drew the paper
+    # (selectors.pack_markup: zlib, with the markup code's version and the
+    # language); Start returns it with the attempt, in the same statement.
+    markup = models.BinaryField(_("first page markup"), null=True, editable=False)
     prepared_at = models.DateTimeField(_("prepared at"))
 
     class Meta:

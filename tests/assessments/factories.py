@@ -124,3 +124,16 @@ def draw_rule(
         difficulty=difficulty,
         knowledge_point=knowledge_point,
     )
+
+
+def started_paper_url(response) -> str:
+    """Start answers with the paper page itself: the paper's own URL (which
+    paper.js puts in the address bar), read from the page."""
+    import re
+
+    assert response.status_code == 200, response
+    found = re.search(
+        r'data-paper-url="(/exams/attempts/\d+/)"', response.content.decode()
+    )
+    assert found, "Start did not answer with the paper"
+    return found.group(1)

@@ -76,7 +76,16 @@ def test_sit_reload_and_submit(
         ".some((e) => e.name.endsWith('/flags/'))",
         timeout=10000,
     )
+    # Start answered with the paper; the address bar names the paper, so the
+    # reload asks for it (GET), not for a second Start (POST).
+    documents = []
+    page.on(
+        "request",
+        lambda r: r.resource_type == "document" and documents.append((r.method, r.url)),
+    )
     page.reload()
+    assert documents == [("GET", page.url)]
+    assert page.url.endswith(f"/exams/attempts/{exam.attempts.get().pk}/")
     assert page.get_by_label("《环境保护法》").is_checked()
     assert page.locator(".nav-q.flagged[data-nav]").count() == 1
     assert page.get_attribute(f"[data-nav='{multi_q.pk}']", "class").endswith("flagged")
