@@ -35,6 +35,6 @@ RUN mkdir -p training_site/static/vendor/echarts \
 
 USER app
 EXPOSE 8000
-CMD ["gunicorn", "training_site.wsgi:application", "--bind", "0.0.0.0:8000", \
+CMD ["gunicorn", "-c", "python:training_site.gunicorn_conf", "training_site.wsgi:application", "--bind", "0.0.0.0:8000", \
      "--workers", "3", "--threads", "4", "--worker-class", "gthread", \
      "--max-requests", "2000", "--max-requests-jitter", "200", "--timeout", "60"]

@@ -48,3 +48,69 @@ def test_object_storage_is_used_when_a_bucket_is_configured():
     from django.core.files.storage import storages
 
     assert storages["default"].__class__.__name__ == "FileSystemStorage"
+
+
+def test_gunicorn_warms_the_project_up_in_the_master(monkeypatch, settings):
+    from django.db import connections
+    from django.template import engines
+
+    from assessments import paper_page
+    from training_site import gunicorn_conf
+
+    assert gunicorn_conf.preload_app is True
+    settings.DEBUG = False
+    paper_page._shells.clear()
+    closed = []
+    monkeypatch.setattr(connections, "close_all", lambda: closed.append(True))
+    gunicorn_conf.when_ready(server=None)
+    languages = {language for language, _version in paper_page._shells}
+    assert languages == {code for code, _name in settings.LANGUAGES}
+    # Templates compiled and kept by the cached loader.
+    loader = engines["django"].engine.template_loaders[0]
+    assert any("paper.html" in str(key) for key in loader.get_template_cache)
+    # No connection left open for the forked workers to share.
+    assert closed == [True]
+
+
+def test_gunicorn_serves_with_the_configuration(tmp_path):
+    """A real gunicorn with preload and the warm-up boots and answers."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "training_site.settings.dev",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    }
+    gunicorn = Path(sys.executable).parent / "gunicorn"
+    server = subprocess.Popen(
+        [
+            str(gunicorn), "-c", "python:training_site.gunicorn_conf",
+            "training_site.wsgi:application", "--bind", f"127.0.0.1:{port}",
+            "--workers", "2", "--worker-class", "gthread", "--threads", "2",
+        ],
+        env=env, cwd=settings.BASE_DIR,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        body = None
+        for _ in range(100):
+            try:
+                url = f"http://127.0.0.1:{port}/jsi18n/"
+                with urllib.request.urlopen(url, timeout=2) as reply:
+                    body = reply.read().decode()
+                break
+            except OSError:
+                time.sleep(0.2)
+        assert body is not None and "django.catalog" in body
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=20)[0].decode()
+    assert "Traceback" not in output, output
