@@ -207,6 +207,20 @@ class Gunicorn:
         except OSError:
             return False
 
+    def cpu_seconds(self) -> float:
+        """CPU time used so far by the master and its workers."""
+        import psutil
+
+        total = 0.0
+        master = psutil.Process(self.process.pid)
+        for process in [master, *master.children()]:
+            try:
+                times = process.cpu_times()
+            except psutil.Error:
+                continue
+            total += times.user + times.system
+        return total
+
     def workers(self) -> list[int]:
         import psutil
 
@@ -253,9 +267,19 @@ class CeleryWorker:
 
 
 def locust_run(
-    tag, user_class, *, url, users=0, rate=1, seconds=30, env=None, during=None
+    tag,
+    user_class,
+    *,
+    url,
+    users=0,
+    rate=1,
+    seconds=30,
+    env=None,
+    during=None,
+    server=None,
 ):  # noqa: E501
-    """Run one locust class headless on core 1; return its files."""
+    """Run one locust class headless on core 1; return its files (and, given
+    the server, the CPU seconds its processes used meanwhile)."""
     prefix = VAR / tag
     files = {
         "csv": prefix,
@@ -279,6 +303,7 @@ def locust_run(
         **(env or {}),
     }
     before = cpu_times()
+    server_before = server.cpu_seconds() if server else 0.0
     with open(VAR / f"{tag}_locust.log", "w") as log:
         process = subprocess.Popen(  # noqa: S603
             [*cmd, user_class], cwd=ROOT, env=environment, stdout=log, stderr=log
@@ -287,6 +312,8 @@ def locust_run(
             during(process)
         process.wait(timeout=seconds + 120)
     files["cpu"] = cpu_busy(before, cpu_times())
+    if server:
+        files["server_cpu"] = server.cpu_seconds() - server_before
     files["cpu"] += f"; load average {os.getloadavg()[0]:.1f}"
     return files
 
@@ -587,10 +614,17 @@ def phase_saturation(args, url: str, exam_id: int | None) -> dict:
     return figures
 
 
-def phase_spike(args, url: str, exam_id: int) -> dict:
+def phase_spike(args, server, exam_id: int) -> dict:
+    # The floor first: the same arrival (a new connection each, all within
+    # one second) on the bare view, which does nothing but answer.
+    bare = locust_run(
+        "arrival", "BareArrivalUser", url=server.url, users=args.spike,
+        rate=args.spike, seconds=20, server=server,
+    )  # fmt: skip
     files = locust_run(
-        "spike", "SpikeUser", url=url, users=args.spike, rate=args.spike,
+        "spike", "SpikeUser", url=server.url, users=args.spike, rate=args.spike,
         seconds=30 if args.quick else 150, env=_exam_env("spike", exam_id),
+        server=server,
     )  # fmt: skip
     stats = locust_stats(files["csv"])
     events = [e for e in events_read(files["events"]) if e[1] == "start"]
@@ -599,6 +633,11 @@ def phase_spike(args, url: str, exam_id: int) -> dict:
     return {
         "users": args.spike,
         "start": stats.get("start"),
+        "bare": locust_stats(bare["csv"]).get("bare arrival"),
+        "server_ms": {
+            "start": files["server_cpu"] * 1000 / args.spike,
+            "bare": bare["server_cpu"] * 1000 / args.spike,
+        },
         "all_started_in": last_start - first,
         "cpu": files["cpu"],
     }
@@ -826,12 +865,27 @@ def _report_spike(figures: dict) -> list[str]:
         "| request | throughput | p50 | p95 | p99 | failed |",
         "|---|---|---|---|---|---|",
         _row("Start (POST → the paper page)", spike.get("start")),
+        _row("reference: bare view, the same arrival", spike.get("bare")),
         "",
         f"- the last Start was answered {spike['all_started_in']:.0f} s after "
         f"the first was sent; CPU {spike['cpu']}.",
+        *_spike_server(spike),
         *_spike_floor(figures.get("costs"), spike["users"]),
         f"- target zero errors and p95 < 2 s: {_verdict(ok)}.",
         "",
+    ]
+
+
+def _spike_server(spike: dict) -> list[str]:
+    """gunicorn's CPU per request, measured during each run."""
+    used = spike.get("server_ms")
+    if not used:
+        return []
+    return [
+        f"- gunicorn's CPU (master and workers, core 0) per request during the "
+        f"runs: {used['start']:.1f} ms per Start, {used['bare']:.1f} ms per "
+        "bare request on a new connection (the arrival itself: accepting the "
+        "connection, parsing, the middleware, answering).",
     ]
 
 
@@ -992,7 +1046,7 @@ def run(args, redis: Redis) -> dict:
             return figures
         if "spike" in args.phases:
             print("phase: start spike", flush=True)
-            figures["spike"] = phase_spike(args, server.url, seeded["exam"])
+            figures["spike"] = phase_spike(args, server, seeded["exam"])
         if "capacity" in args.phases:
             print("phase: capacity", flush=True)
             figures["capacity"] = phase_capacity(args, server.url, seeded["exam"])

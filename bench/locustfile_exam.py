@@ -258,6 +258,20 @@ class SpikeUser(_Candidate):
         pass
 
 
+class BareArrivalUser(FastHttpUser):
+    """The spike's reference: the same arrival (everyone within one second,
+    each on a new connection) on the bare view."""
+
+    wait_time = constant(3600)
+
+    def on_start(self):
+        self.client.get("/bench/bare/", name="bare arrival")
+
+    @task
+    def idle(self):
+        pass
+
+
 class FaultUser(_Candidate):
     """Saves every second; submits at a random moment 37-50 s into the run
     (BENCH_PHASE_START), retrying until the submit is answered."""
