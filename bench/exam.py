@@ -540,7 +540,7 @@ def request_costs(exam_id: int, probe: list[dict]) -> dict[str, dict]:
         start_prepared, len(clients) - 6
     )
     first_loads = iter(opened)
-    _reply, costs["paper page, nothing answered yet (built with the paper)"] = measure(
+    _reply, costs["paper page again, nothing answered yet"] = measure(
         lambda: (lambda pair: pair[0].get(pair[1]))(next(first_loads)),
         len(opened),
     )
