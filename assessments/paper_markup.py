@@ -18,8 +18,9 @@ from django.utils.translation import gettext as _
 
 from .choices import QuestionType
 
-# Names this markup code in the keys of prepared papers' markup (selectors):
-# a release that changes this file never serves markup an older one built.
+# Names this markup code in the header of prepared papers' markup
+# (selectors.pack_markup): a release that changes this file never serves
+# markup an older one built.
 VERSION = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
 
 

@@ -277,16 +277,12 @@ def attempt_for_paper(*, attempt_id: int, user_id: int) -> Attempt | None:
     return None if row is None else paper_attempt(row)
 
 
-# The columns paper_attempt reads, in order (attempt_unseal returns them too).
-PAPER_ATTEMPT_COLUMNS = (
-    "id, status, deadline, started_at, number, seed, exam_id, title, "
-    "cadre_id, cadre_name, unit_id, unit_name, key_version"
-)
-
-
 def paper_attempt(row) -> Attempt:
-    """An Attempt for the paper page from a row of PAPER_ATTEMPT_COLUMNS:
-    unsaved related instances, enough for the page and nothing else."""
+    """An Attempt for the paper page from a row of (id, status, deadline,
+    started_at, number, seed, exam_id, exam title, cadre_id, cadre name,
+    unit_id, unit name, key_version), as attempt_for_paper and
+    services.attempt_unseal select them: unsaved related instances, enough
+    for the page and nothing else."""
     pk, status, deadline, started_at, number, seed, exam_id, title = row[:8]
     cadre_id, cadre_name, unit_id, unit_name, key_version = row[8:]
     attempt = Attempt(

@@ -349,8 +349,8 @@ WITH exam AS (
            (e->>'points')::numeric, e->'snapshot', false, ''
     FROM attempt, paper, jsonb_array_elements(paper.items) e
 )
--- What the paper page shows (selectors.PAPER_ATTEMPT_COLUMNS), and the
--- markup built with the paper.
+-- What the paper page shows (the columns of selectors.paper_attempt), and
+-- the markup built with the paper.
 SELECT a.id, a.status, a.deadline, a.started_at, a.number, a.seed, a.exam_id,
        exam.title, a.cadre_id, c.name, c.unit_id, u.name, a.key_version,
        paper.markup

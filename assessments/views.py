@@ -103,25 +103,23 @@ def exam_start(request, exam_id: int):
     cadre = _cadre_or_404(request)
     exam = get_object_or_404(Exam, pk=exam_id)
     try:
-        attempt_id = services.attempt_start(exam=exam, cadre=cadre).pk
+        attempt = services.attempt_start(exam=exam, cadre=cadre)
     except AssessmentError as exc:
         messages.error(request, str(exc))
         if selectors.exam_is_eligible(exam=exam, cadre=cadre):
             return redirect("assessments:exam_detail", exam_id=exam.pk)
         return redirect("assessments:my_exams")
-    attempt = selectors.attempt_for_paper(
-        attempt_id=attempt_id, user_id=request.user.pk
-    )
-    if attempt is not None:
-        attempt = _close_if_expired(attempt)
-    if attempt is None or not attempt.is_open:  # closed in between: its result
-        return redirect("assessments:attempt_result", attempt_id=attempt_id)
-    return _paper_response(request, attempt)
+    return _paper_or_result(request, attempt.pk)
 
 
 @login_required
 @require_GET
 def attempt_paper(request, attempt_id: int):
+    return _paper_or_result(request, attempt_id)
+
+
+def _paper_or_result(request, attempt_id: int) -> HttpResponse:
+    """The paper of this user's open attempt, or, once closed, its result."""
     attempt = selectors.attempt_for_paper(
         attempt_id=attempt_id, user_id=request.user.pk
     )

@@ -38,6 +38,8 @@ LOCUSTFILE = ROOT / "bench" / "locustfile_exam.py"
 DOCS = ROOT / "docs" / "benchmarks.md"
 PY = sys.executable
 DB_NAME = "bench_exam"
+# Start answers with the paper page, which names its own URL.
+PAPER_URL = re.compile(r'data-paper-url="(/exams/attempts/\d+/)"')
 PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 REDIS_DB = 3
 SHARED_REDIS_START = [
@@ -529,11 +531,13 @@ def request_costs(exam_id: int, probe: list[dict]) -> dict[str, dict]:
     )
     opened = []
 
+    def paper_url(reply) -> str:
+        return PAPER_URL.search(reply.content.decode()).group(1)
+
     def start_prepared():
         candidate = next(prepared)
         reply = candidate.post(start)
-        found = re.search(r'data-paper-url="([^"]+)"', reply.content.decode())
-        opened.append((candidate, found.group(1)))
+        opened.append((candidate, paper_url(reply)))
         return reply
 
     _reply, costs["Start, prepared paper (answered with the paper)"] = measure(
@@ -544,13 +548,8 @@ def request_costs(exam_id: int, probe: list[dict]) -> dict[str, dict]:
         lambda: (lambda pair: pair[0].get(pair[1]))(next(first_loads)),
         len(opened),
     )
-    reply = client.post(start)
-    found = re.search(
-        r'data-paper-url="/exams/attempts/(\d+)/"', reply.content.decode()
-    )
-    attempt = found.group(1)
+    paper = paper_url(client.post(start))
     _reply, costs["Start again (resume)"] = measure(lambda: client.post(start))
-    paper = f"/exams/attempts/{attempt}/"
     _reply, costs["paper page (50 questions)"] = measure(lambda: client.get(paper))
     reply, costs["state"] = measure(lambda: client.get(paper + "state/"))
     # As paper.js does: saves and resyncs carry the attempt key.
