@@ -51,11 +51,29 @@ class CadreForm(WagtailAdminModelForm):
         user = getattr(self, "for_user", None)
         units = units_visible_to(user=user) if user else Unit.objects.none()
         self.fields["unit"].queryset = units.order_by("path")
+        # Without the full-ID permission the number stays masked here too:
+        # sent back unchanged it keeps the stored number; a full new number
+        # replaces it.
+        self._id_masked = bool(
+            self.instance.pk and user and not user.has_perm("personnel.view_id_number")
+        )
+        if self._id_masked:
+            self.initial["id_number"] = self.instance.masked_id_number
+            self.fields["id_number"].help_text = _(
+                "Shown masked. Leave it as it is to keep the number, or type "
+                "the full new number to change it."
+            )
         if self.instance.pk is None:
             self.fields["new_password"].required = True
             self.fields["new_password"].help_text = _(
                 "The cadre signs in with the staff number and this password."
             )
+
+    def clean_id_number(self):
+        value = (self.cleaned_data.get("id_number") or "").strip()
+        if self._id_masked and value == self.instance.masked_id_number:
+            return self.instance.id_number
+        return value
 
     def clean_new_password(self):
         password = self.cleaned_data.get("new_password")

@@ -74,6 +74,8 @@ class Cadre(models.Model):
     def masked_id_number(self) -> str:
         return id_number_mask(self.id_number)
 
+    masked_id_number.fget.short_description = _("ID number")
+
     @property
     def rank_level(self) -> str:
         return rank_level(self.rank)

@@ -93,6 +93,66 @@ def test_hr_sees_full_id_numbers_unit_admin_sees_masked(
     assert cadre.masked_id_number in html
 
 
+def _edit_data(cadre, **changes) -> dict:
+    data = {
+        "employee_no": cadre.employee_no,
+        "name": cadre.name,
+        "id_number": cadre.id_number,
+        "gender": cadre.gender,
+        "birth_date": cadre.birth_date.isoformat(),
+        "education": cadre.education,
+        "rank": cadre.rank,
+        "position": cadre.position,
+        "unit": cadre.unit_id,
+        "teams": [t.pk for t in cadre.teams.all()],
+        "joined_on": cadre.joined_on.isoformat() if cadre.joined_on else "",
+        "phone": cadre.phone,
+        "is_active": "on",
+        "new_password": "",
+    }
+    data.update(changes)
+    return data
+
+
+def test_unit_admin_edit_form_keeps_id_number_masked(client_for, unit_admin, people):
+    from personnel.id_numbers import id_number_make
+
+    cadre = people["chengguan"]
+    stored = cadre.id_number
+    client = client_for(unit_admin)
+    url = f"/admin/personnel_cadre/edit/{cadre.pk}/"
+    html = client.get(url).content.decode()
+    assert stored not in html
+    assert f'value="{cadre.masked_id_number}"' in html
+    # Sent back as shown: the stored number stays, the rest is saved.
+    data = _edit_data(cadre, id_number=cadre.masked_id_number, phone="13900000000")
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["form"].errors
+    cadre.refresh_from_db()
+    assert (cadre.id_number, cadre.phone) == (stored, "13900000000")
+    # A full new number replaces it (and is checked like any other).
+    new = id_number_make(region="620102", birth_date=cadre.birth_date, sequence=77)
+    response = client.post(url, _edit_data(cadre, id_number=new))
+    assert response.status_code == 302, response.context["form"].errors
+    cadre.refresh_from_db()
+    assert cadre.id_number == new
+    response = client.post(url, _edit_data(cadre, id_number="6201**********0000"))
+    assert response.status_code == 200
+    assert "id_number" in response.context["form"].errors
+    cadre.refresh_from_db()
+    assert cadre.id_number == new
+
+
+def test_hr_edit_form_and_inspect_show_id_number(client_for, hr, unit_admin, people):
+    cadre = people["chengguan"]
+    html = client_for(hr).get(f"/admin/personnel_cadre/edit/{cadre.pk}/")
+    assert f'value="{cadre.id_number}"' in html.content.decode()
+    html = client_for(unit_admin).get(f"/admin/personnel_cadre/inspect/{cadre.pk}/")
+    text = html.content.decode()
+    assert "Masked id number" not in text
+    assert cadre.masked_id_number in text and cadre.id_number not in text
+
+
 def test_learner_and_trainer_cannot_manage_roster(client_for, learner, people):
     client = client_for(learner)
     assert client.get("/admin/personnel_cadre/").status_code == 302  # to sign-in
