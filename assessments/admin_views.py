@@ -8,11 +8,12 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import ProtectedError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.views import generic
 
@@ -23,7 +24,7 @@ from .admin_forms import ExportForm, ImportForm, MarkForm, ReviewAnswerForm
 from .choices import ReviewStatus
 from .errors import AssessmentError, ImportRejected
 from .grading import snapshot_public
-from .models import Exam, PaperItem, Question, QuestionBank, ResultReview
+from .models import Exam, PaperItem, Question, ResultReview
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -174,7 +175,11 @@ def import_view(request):
     return render(
         request,
         "assessments/admin/import.html",
-        {"form": form, "problems": problems, "export_form": ExportForm()},
+        {
+            "form": form,
+            "problems": problems,
+            "export_form": ExportForm(auto_id="id_export_%s"),
+        },
     )
 
 
@@ -187,7 +192,10 @@ def template_view(request):
 
 def export_view(request):
     _require(request, "assessments.view_question")
-    bank = get_object_or_404(QuestionBank, pk=request.GET.get("bank") or 0)
+    form = ExportForm(request.GET)
+    if not form.is_valid():
+        raise Http404(_("No such question bank."))
+    bank = form.cleaned_data["bank"]
     data = question_io.questions_export(questions=bank.questions.all())
     response = HttpResponse(data, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="bank-{bank.pk}.xlsx"'
@@ -237,9 +245,9 @@ def _results_xlsx(exam, attempts) -> HttpResponse:
             _("Unit"),
             _("Attempt"),
             _("Status"),
-            _("Score"),
+            pgettext("exam result", "Score"),
             _("Full marks"),
-            _("Passed"),
+            pgettext("exam result", "Passed"),
             _("Closed at"),
         ]
     )
@@ -340,7 +348,7 @@ def review_answer_view(request, review_id: int):
         ResultReview.objects.select_related("attempt__exam", "attempt__cadre"),
         pk=review_id,
     )
-    items = list(review.attempt.items.order_by("position"))
+    items = selectors.items_with_answer_texts(review.attempt.items.order_by("position"))
     form = ReviewAnswerForm(request.POST or None)
     if (
         request.method == "POST"
@@ -420,7 +428,9 @@ def attempt_detail_view(request, attempt_id: int):
         "assessments/admin/attempt_detail.html",
         {
             "attempt": attempt,
-            "items": attempt.items.order_by("position"),
+            "items": selectors.items_with_answer_texts(
+                attempt.items.order_by("position")
+            ),
             "changes": attempt.grade_changes.select_related("changed_by", "item"),
             "reviews": attempt.reviews.select_related("answered_by"),
         },

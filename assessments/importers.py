@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 QUESTION_TYPES = (
     "single_choice",
@@ -73,6 +74,22 @@ class ImportProblem:
     location: int
     field: str
     message: str
+
+    @property
+    def field_label(self) -> str:
+        """The field as the page names it: GIFT's parts by name, xlsx
+        problems by their column header (already the user's word)."""
+        label = _GIFT_FIELDS.get(self.field)
+        return str(label) if label is not None else self.field
+
+
+# GIFT problems name the part of the question that is wrong.
+_GIFT_FIELDS = {
+    "answers": gettext_lazy("Answer block"),
+    "name": gettext_lazy("Question name"),
+    "stem": gettext_lazy("Question text"),
+    "file": gettext_lazy("File"),
+}
 
 
 class _Invalid(Exception):

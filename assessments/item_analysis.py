@@ -13,6 +13,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.translation import pgettext
+
 from .choices import QuestionType
 from .models import Attempt, PaperItem, QuestionChoice
 
@@ -62,12 +64,19 @@ def _mean(values: list[Decimal]) -> Decimal | None:
     return (sum(values, Decimal("0")) / len(values)).quantize(Decimal("0.001"))
 
 
-def _options(question_id: int, qtype: str, responses: list) -> list[OptionCount]:
+def _options(
+    question_id: int, qtype: str, responses: list, snapshot: dict
+) -> list[OptionCount]:
     if qtype == "true_false":
         counts = Counter(responses)
+        key = snapshot.get("correct_bool")
+        true, false = (
+            pgettext("true/false answer", "True"),
+            pgettext("true/false answer", "False"),
+        )
         return [
-            OptionCount("T", "true", counts[True], False),
-            OptionCount("F", "false", counts[False], False),
+            OptionCount(true, true, counts[True], key is True),
+            OptionCount(false, false, counts[False], key is False),
             OptionCount("—", "", counts[None], False),
         ]
     if qtype not in {"single_choice", "multiple_choice"}:
@@ -118,7 +127,10 @@ def exam_item_analysis(*, exam, attempts=None) -> list[ItemStats]:
                     None if p_upper is None or p_lower is None else p_upper - p_lower
                 ),
                 options=_options(
-                    question_id, snapshot["qtype"], [r for _a, _f, r, _s in entries]
+                    question_id,
+                    snapshot["qtype"],
+                    [r for _a, _f, r, _s in entries],
+                    snapshot,
                 ),
             )
         )

@@ -85,6 +85,7 @@ def questions_html(questions: list[dict]) -> SafeString:
         "false": escape(_("False")),
         "answer": escape(_("Your answer")),
         "flag": escape(_("Flag for review")),
+        "unflag": escape(_("Remove flag")),
         "points": _("%(p)s points"),
     }
     kinds = {value: escape(str(label)) for value, label in QuestionType.choices}
@@ -109,7 +110,7 @@ def questions_html(questions: list[dict]) -> SafeString:
             f'<button type="button" class="link flag-btn" '
             f'data-flag="{item.question_id}" '
             f'aria-pressed="{"true" if item.flagged else "false"}">'
-            f"{labels['flag']}</button>"
+            f"{labels['unflag'] if item.flagged else labels['flag']}</button>"
             "</fieldset>"
         )
     return mark_safe("\n".join(parts))  # noqa: S308 - every value escaped above

@@ -11,12 +11,19 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 
 from personnel import api as personnel_api
 
 from . import paper_markup
-from .choices import AnswerRelease, AttemptStatus, ReviewStatus, ScoreRelease
+from .choices import (
+    CHOICE_TYPES,
+    AnswerRelease,
+    AttemptStatus,
+    QuestionType,
+    ReviewStatus,
+    ScoreRelease,
+)
 from .db import prepared_cursor
 from .models import (
     Accommodation,
@@ -551,6 +558,52 @@ def result_context(*, attempt: Attempt, now: dt.datetime) -> dict:
         "reviews": reviews,
         "can_review": can_review,
     }
+
+
+def answer_texts(*, snapshot: dict, response) -> dict[str, str]:
+    """What a candidate answered and what the key says, as a trainer reads
+    them: options by the letter and text the candidate saw (their order),
+    true/false in words, typed answers as typed. "—" where there is none."""
+    qtype = snapshot["qtype"]
+    if qtype in CHOICE_TYPES:
+        chosen = set(response if isinstance(response, list) else [response])
+        lettered = [
+            (f"{chr(ord('A') + index)}. {choice['text']}", choice)
+            for index, choice in enumerate(snapshot["choices"])
+        ]
+        answer = [text for text, choice in lettered if choice["id"] in chosen]
+        key = [text for text, choice in lettered if Decimal(choice["fraction"]) > 0]
+        return {"answer": "；".join(answer) or "—", "key": "；".join(key) or "—"}
+    if qtype == QuestionType.TRUE_FALSE:
+        return {
+            "answer": _true_false(response),
+            "key": _true_false(snapshot.get("correct_bool")),
+        }
+    if qtype == QuestionType.FILL_BLANK:
+        key = " / ".join(snapshot.get("accepted_answers") or []) or "—"
+        if snapshot.get("numeric_tolerance"):
+            key = f"{key} (± {snapshot['numeric_tolerance']})"
+        answer = "—" if response in (None, "") else str(response)
+        return {"answer": answer, "key": key}
+    answer = "—" if response in (None, "") else str(response)
+    return {"answer": answer, "key": snapshot.get("reference_answer") or "—"}
+
+
+def _true_false(value) -> str:
+    if value is None or value == "":
+        return "—"
+    if value is True:
+        return pgettext("true/false answer", "True")
+    return pgettext("true/false answer", "False")
+
+
+def items_with_answer_texts(items) -> list[PaperItem]:
+    """The items, each with ``answer_text`` and ``key_text`` (answer_texts)."""
+    items = list(items)
+    for item in items:
+        texts = answer_texts(snapshot=item.snapshot, response=item.response)
+        item.answer_text, item.key_text = texts["answer"], texts["key"]
+    return items
 
 
 def _review_row(item: PaperItem) -> dict:

@@ -13,6 +13,7 @@ from wagtail.admin.panels import (
     MultipleChooserPanel,
     ObjectList,
 )
+from wagtail.admin.ui.tables import BooleanColumn
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
@@ -108,7 +109,12 @@ class ExamViewSet(ModelViewSet):
     index_view_class = admin_views.ExamIndexView
     add_view_class = admin_views.ExamCreateView
     edit_view_class = admin_views.ExamEditView
-    list_display = ["title", "opens_at", "closes_at", "is_published"]
+    list_display = [
+        "title",
+        "opens_at",
+        "closes_at",
+        BooleanColumn("is_published", label=_("Published")),
+    ]
     list_filter = ["is_published", "paper_mode"]
     search_fields = ["title"]
     copy_view_enabled = False

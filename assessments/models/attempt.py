@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ..choices import AttemptStatus, CloseReason, GradeChangeKind, ReviewStatus
 
@@ -36,7 +37,9 @@ class Attempt(models.Model):
     )
     started_at = models.DateTimeField(_("started at"))
     deadline = models.DateTimeField(_("deadline"))
-    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_at = models.DateTimeField(
+        pgettext_lazy("exam attempt", "closed at"), null=True, blank=True
+    )
     close_reason = models.CharField(
         _("closed because"), max_length=20, choices=CloseReason.choices, blank=True
     )
@@ -86,7 +89,7 @@ class PaperItem(models.Model):
     attempt = models.ForeignKey(
         Attempt, on_delete=models.CASCADE, related_name="items", db_index=False
     )
-    position = models.PositiveSmallIntegerField(_("position"))
+    position = models.PositiveSmallIntegerField(pgettext_lazy("paper item", "position"))
     question = models.ForeignKey(
         "assessments.Question",
         on_delete=models.PROTECT,
@@ -170,7 +173,7 @@ class Result(models.Model):
     )
     grade = models.DecimalField(_("score"), max_digits=7, decimal_places=2)
     max_grade = models.DecimalField(_("full marks"), max_digits=7, decimal_places=2)
-    passed = models.BooleanField(_("passed"), default=False)
+    passed = models.BooleanField(pgettext_lazy("exam result", "passed"), default=False)
     is_final = models.BooleanField(_("final"), default=False)
     created_at = models.DateTimeField(_("graded at"), auto_now_add=True)
     finalised_at = models.DateTimeField(_("final at"), null=True, blank=True)

@@ -327,3 +327,96 @@ def test_dashboard_shows_trainers_what_waits_for_them(
 
     # Whoever may not mark does not get the panel.
     assert _todo(client_for(unit_admin)) == ""
+
+
+def test_trainer_reads_answers_and_keys_in_words(client_for, trainer, province):
+    """The attempt and review pages show what the candidate answered and the
+    key as the candidate saw them (letters and text, true/false in words),
+    never raw option ids."""
+    from tests.assessments.factories import fill_blank, multiple, single
+
+    bank = BankFactory()
+    one = single(bank, right="依法申领排污许可证", wrong=("无需许可",))
+    many = multiple(bank, options=[("现场检查", 0.5), ("查封扣押", 0.5), ("罚款", 0)])
+    tf = true_false(bank, answer=False)
+    blank = fill_blank(bank, accepted=["按日连续处罚"])
+    exam = fixed_exam([one, many, tf, blank], title="执法考试")
+    cadre = CadreFactory(unit=province["chengguan"])
+    attempt = services.attempt_start(exam=exam, cadre=cadre)
+    ids = {c.text: c.pk for q in (one, many) for c in q.choices.all()}
+    for question, value in (
+        (one, ids["无需许可"]),
+        (many, [ids["现场检查"], ids["罚款"]]),
+        (tf, True),
+        (blank, "按日计罚"),
+    ):
+        services.answer_save(
+            attempt_id=attempt.pk,
+            user_id=cadre.user_id,
+            question_id=question.pk,
+            response=value,
+            seq=1,
+        )
+    services.attempt_submit(attempt_id=attempt.pk, user_id=cadre.user_id)
+    page = client_for(trainer).get(f"/admin/assessments/attempts/{attempt.pk}/")
+    rows = {
+        cells[0]: cells[2:4] for cells in _table_rows(page.content.decode(), "items")
+    }
+    assert rows["1"] == ["B. 无需许可", "A. 依法申领排污许可证"]
+    assert rows["2"] == ["A. 现场检查；C. 罚款", "A. 现场检查；B. 查封扣押"]
+    assert rows["3"] == ["正确", "错误"]
+    assert rows["4"] == ["按日计罚", "按日连续处罚"]
+    assert str(ids["无需许可"]) not in {cell for pair in rows.values() for cell in pair}
+
+
+def _table_rows(html: str, testid: str) -> list[list[str]]:
+    import re
+
+    table = html.split(f'data-testid="{testid}"', 1)[1].split("</table>", 1)[0]
+    body = table.split("<tbody>", 1)[1]
+    return [
+        [
+            re.sub(r"<[^>]+>", "", cell).strip()
+            for cell in re.findall(r"<td>(.*?)</td>", row, re.S)
+        ]
+        for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)
+    ]
+
+
+def test_grade_history_headers_differ_in_chinese(client_for, trainer, graded_exam):
+    exam, _tf, _essay, people = graded_exam
+    attempt = services.Attempt.objects.get(exam=exam, cadre=people[0])
+    html = client_for(trainer).get(f"/admin/assessments/attempts/{attempt.pk}/")
+    changes = html.content.decode().split('data-testid="changes"', 1)[1]
+    head = changes.split("</thead>", 1)[0]
+    assert "本题得分" in head and "总成绩" in head
+
+
+def test_exam_listing_shows_published_as_an_icon(client_for, trainer, graded_exam):
+    html = client_for(trainer).get("/admin/assessments_exam/").content.decode()
+    table = html.split('class="listing', 1)[1].split("</table>", 1)[0]
+    assert "监测考试" in table
+    assert ">True<" not in table and ">False<" not in table
+    assert "#icon-check" in table or "#icon-cross" in table
+
+
+def test_import_problems_name_the_gift_part_in_chinese(client_for, trainer, bank):
+    client = client_for(trainer)
+    bad = SimpleUploadedFile("b.gift", "::B:: 坏题 {=甲 =乙 ~丙\n".encode())
+    html = client.post(
+        "/admin/assessments/import/", {"bank": bank.pk, "file": bad}
+    ).content.decode()
+    problems = _table_rows(html, "import-problems")
+    assert problems and all(row[1] == "答案部分" for row in problems), problems
+    # One id per field on the page (the export form has a bank field too).
+    import re
+
+    ids = re.findall(r'\bid="(id_[a-z_]+)"', html)
+    assert len(ids) == len(set(ids)), ids
+    assert client.get("/admin/assessments/export/", {"bank": "abc"}).status_code == 404
+    assert client.get("/admin/assessments/export/").status_code == 404
+
+
+def test_marking_queue_action_reads_as_marking(client_for, trainer, graded_exam):
+    html = client_for(trainer).get("/admin/assessments/marking/").content.decode()
+    assert ">评分</a>" in html

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from assessments import services
 from assessments.item_analysis import exam_item_analysis, score_distribution
@@ -84,18 +85,23 @@ def test_difficulty_and_discrimination_match_hand_computation(sat_exam):
 
 def test_option_frequencies(sat_exam):
     exam, (q1, q2, q3, _q4) = sat_exam
-    stats = {s.question_id: s for s in exam_item_analysis(exam=exam)}
+    with translation.override("zh-hans"):
+        stats = {s.question_id: s for s in exam_item_analysis(exam=exam)}
     assert [(o.label, o.count, o.correct) for o in stats[q1.pk].options] == [
         ("A", 5, True),
         ("B", 2, False),
         ("C", 2, False),
         ("—", 1, False),
     ]
-    assert [(o.label, o.count) for o in stats[q2.pk].options] == [
-        ("T", 5),
-        ("F", 4),
-        ("—", 1),
+    # True/false options in words, the key's marked (q2's key is "true").
+    assert [(o.label, o.count, o.correct) for o in stats[q2.pk].options] == [
+        ("正确", 5, True),
+        ("错误", 4, False),
+        ("—", 1, False),
     ]
+    with translation.override("en"):
+        stats = {s.question_id: s for s in exam_item_analysis(exam=exam)}
+    assert [o.label for o in stats[q2.pk].options] == ["True", "False", "—"]
     assert [(o.label, o.count) for o in stats[q3.pk].options] == [
         ("A", 10),
         ("B", 6),

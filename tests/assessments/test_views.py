@@ -261,3 +261,40 @@ def test_numbers_too_large_for_the_database_get_404_or_400(started, five_questio
         assert client.get(url).status_code == 404
     assert client.post(f"/exams/{big}/start/").status_code == 404
     assert not attempt.steps.exists()
+
+
+def test_learner_pages_use_the_exam_words_in_chinese(client_for, learner, exam):
+    """Words shared with other apps' catalogues ("Open now", "Passed",
+    "closed at") carry a context here: the exam pages must not borrow the
+    classes' 正在签到/结业时间 or the archive's 是否及格."""
+    from tests.assessments.factories import true_false
+
+    client = client_for(learner)
+    zh = {"HTTP_ACCEPT_LANGUAGE": "zh-hans"}
+    listing = client.get(reverse("assessments:my_exams"), **zh).content.decode()
+    assert "进行中" in listing and "正在签到" not in listing
+    passing = fixed_exam_for_pass(true_false)
+    attempt = services.attempt_start(exam=passing["exam"], cadre=learner)
+    services.answer_save(
+        attempt_id=attempt.pk,
+        user_id=learner.user_id,
+        question_id=passing["question"].pk,
+        response=True,
+        seq=1,
+    )
+    services.attempt_submit(attempt_id=attempt.pk, user_id=learner.user_id)
+    listing = client.get(reverse("assessments:my_exams"), **zh).content.decode()
+    assert '<span class="tag pass">合格</span>' in listing
+    assert "是否及格" not in listing
+    result = client.get(
+        reverse("assessments:attempt_result", args=[attempt.pk]), **zh
+    ).content.decode()
+    assert "交卷时间" in result and "结业时间" not in result
+    assert '<span class="tag pass">合格</span>' in result
+
+
+def fixed_exam_for_pass(true_false):
+    from tests.assessments.factories import BankFactory, fixed_exam
+
+    question = true_false(BankFactory(), answer=True, points=2)
+    return {"exam": fixed_exam([question], pass_mark=1), "question": question}

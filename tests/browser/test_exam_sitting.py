@@ -61,7 +61,10 @@ def test_sit_reload_and_submit(
     page.get_by_label("废气").check()
     page.check(f"input[name=q{tf_q.pk}][value=true]")
     page.fill(f"input[name=q{blank_q.pk}]", "按日连续处罚")
-    page.click(f"button[data-flag='{multi_q.pk}']")
+    flag = page.locator(f"button[data-flag='{multi_q.pk}']")
+    assert flag.inner_text() == "标记此题"
+    flag.click()
+    assert flag.inner_text() == "取消标记"
     status = page.locator("#save-status")
     status.wait_for(state="visible")
     page.wait_for_function(
@@ -92,6 +95,7 @@ def test_sit_reload_and_submit(
     assert page.get_attribute(f"button[data-flag='{multi_q.pk}']", "aria-pressed") == (
         "true"
     )
+    assert flag.inner_text() == "取消标记"  # as the server drew it
     assert (
         page.get_by_label("废水").is_checked()
         and page.get_by_label("废气").is_checked()

@@ -201,7 +201,9 @@
     });
     questions.forEach((q) => q.classList.toggle("flagged", flags.has(Number(q.dataset.question))));
     root.querySelectorAll("[data-flag]").forEach((button) => {
-      button.setAttribute("aria-pressed", flags.has(Number(button.dataset.flag)) ? "true" : "false");
+      const flagged = flags.has(Number(button.dataset.flag));
+      button.setAttribute("aria-pressed", flagged ? "true" : "false");
+      button.textContent = flagged ? gettext("Remove flag") : gettext("Flag for review");
     });
   }
   async function sendFlag(qid, flagged) {
