@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.admin import messages
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.tables import StatusFlagColumn
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import AdminDateInput
@@ -49,7 +50,13 @@ class HourRequirementViewSet(ModelViewSet):
         "period_years",
         "total_hours",
         "online_hours_min",
-        "is_active",
+        # A tag in words, not Python's True/False.
+        StatusFlagColumn(
+            "is_active",
+            label=gettext_lazy("Active"),
+            true_label=gettext_lazy("Active"),
+            false_label=gettext_lazy("Inactive"),
+        ),
     ]
     copy_view_enabled = False
 

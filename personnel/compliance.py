@@ -55,13 +55,37 @@ class RuleStanding:
 
     @property
     def remaining(self) -> Decimal:
-        return max(self.required - self.completed, ZERO)
+        """Hours still needed to meet the rule (see ``hours_missing``)."""
+        return hours_missing(
+            required=self.required,
+            completed=self.completed,
+            online_required=self.online_required,
+            online_completed=self.online_completed,
+        )
+
+    @property
+    def online_behind(self) -> bool:
+        return (
+            self.online_required is not None
+            and self.online_completed < self.online_required
+        )
 
     @property
     def percent(self) -> int:
         if not self.required:
             return 100
         return min(100, int(self.completed * 100 / self.required))
+
+
+def hours_missing(*, required, completed, online_required, online_completed):
+    """Hours a cadre still needs: the larger of the total gap and this
+    year's online gap (online hours count towards the total too, so closing
+    the larger gap closes both), never negative. Works on Decimal or float.
+    """
+    gaps = [required - completed]
+    if online_required is not None:
+        gaps.append(online_required - online_completed)
+    return max(*gaps, type(gaps[0])(0))
 
 
 def _active_rules() -> list[HourRequirement]:

@@ -40,6 +40,22 @@ for _field, _zh, _en, _req in COLUMNS:
 FIELD_HEADER = {f: zh for f, zh, _en, _r in COLUMNS}
 TEAM_SEPARATORS = re.compile(r"[、,，;；/\s]+")
 MAX_ROWS = 20_000
+PHONE = re.compile(r"\+?[0-9][0-9 \-]{4,23}")
+# The template's example row: shown on its own sheet, refused if pasted in.
+EXAMPLE_ROW = {
+    "employee_no": "GS90001",
+    "name": "张三",
+    "id_number": "11010519491231002X",
+    "gender": "女",
+    "birth_date": "1949-12-31",
+    "education": "大学本科",
+    "rank": "一级主任科员",
+    "position": "执法人员",
+    "unit": "兰州市生态环境局",
+    "teams": "生态环境执法、环境应急",
+    "joined_on": "2015-07-01",
+    "phone": "13900000000",
+}
 
 
 @dataclass
@@ -74,8 +90,13 @@ def read_table(*, content: bytes, filename: str) -> pd.DataFrame:
     except RosterFileError:
         raise
     except Exception as exc:  # pandas raises many kinds for a damaged file
+        # The library's message (in English, e.g. "File is not a zip file")
+        # helps nobody here; say what to do instead.
         raise RosterFileError(
-            _("The file could not be read as a spreadsheet: %(error)s") % {"error": exc}
+            _(
+                "The file could not be read as a spreadsheet. Open it in Excel "
+                "or WPS, save it as .xlsx (or as CSV) and upload it again."
+            )
         ) from exc
     if len(frame) > MAX_ROWS:
         raise RosterFileError(
@@ -141,9 +162,16 @@ def parse_date(value: str) -> dt.date | None:
         return None
 
 
-def validate_rows(frame, mapping, *, units_by_key, team_codes) -> tuple[list, list]:
+def validate_rows(
+    frame, mapping, *, units_by_key, team_codes, masked_ids=None
+) -> tuple[list, list]:
     """Check every row; return (rows, errors). Cross-row and database checks
-    (duplicates, existing ID numbers, scope) are done by the service."""
+    (duplicates, existing ID numbers, scope) are done by the service, on
+    every row (bad ones too), so that a row's problems are listed at once.
+
+    ``masked_ids`` maps a staff number to (masked, full) ID number of a
+    cadre the user may see: an export's masked ID, left as it was, means
+    "unchanged"."""
     lookups = {
         "gender": _choice_lookup(Gender.choices),
         "education": _choice_lookup(Education.choices),
@@ -155,19 +183,25 @@ def validate_rows(frame, mapping, *, units_by_key, team_codes) -> tuple[list, li
         raw = {f: str(record.get(col, "")).strip() for f, col in mapping.items()}
         if not any(raw.values()):
             continue
-        row, row_errors = _validate_row(line, raw, lookups, units_by_key, team_codes)
+        row, row_errors = _validate_row(
+            line, raw, lookups, units_by_key, team_codes, masked_ids or {}
+        )
         errors += row_errors
-        if not row_errors:
-            rows.append(row)
+        rows.append(row)
     return rows, errors
 
 
-def _validate_row(line, raw, lookups, units_by_key, team_codes):
+def _validate_row(line, raw, lookups, units_by_key, team_codes, masked_ids):
     errors = []
 
     def fail(field_name, message):
         errors.append(RowError(line, FIELD_HEADER[field_name], message))
 
+    if _is_example(raw):
+        fail(
+            "employee_no",
+            _("This is the template's example row (张三, GS90001); delete it."),
+        )
     for field_name, _zh, _en, required in COLUMNS:
         if required and not raw.get(field_name):
             fail(field_name, _("This column is required."))
@@ -177,13 +211,12 @@ def _validate_row(line, raw, lookups, units_by_key, team_codes):
         "position": raw.get("position", ""),
         "phone": raw.get("phone", ""),
     }
-    facts = None
-    if raw.get("id_number"):
-        try:
-            facts = id_number_parse(raw["id_number"])
-            values["id_number"] = raw["id_number"].upper()
-        except ValidationError as exc:
-            fail("id_number", exc.messages[0])
+    if values["phone"] and not PHONE.fullmatch(values["phone"]):
+        fail(
+            "phone",
+            _("Not a phone number: use digits, with + - or spaces, 5 to 24 long."),
+        )
+    facts = _check_id_number(raw, values, masked_ids, fail)
     for name in ("gender", "education", "rank"):
         if raw.get(name):
             code = lookups[name].get(raw[name])
@@ -202,6 +235,37 @@ def _validate_row(line, raw, lookups, units_by_key, team_codes):
         if code is None:
             fail("teams", _("Unknown team “%(value)s”.") % {"value": token})
     return RosterRow(line, values, [c for c in resolved if c]), errors
+
+
+def _is_example(raw) -> bool:
+    keys = ("employee_no", "name", "id_number")
+    return all(raw.get(key, "").upper() == EXAMPLE_ROW[key] for key in keys)
+
+
+def _check_id_number(raw, values, masked_ids, fail):
+    """Parse the ID number into ``values``; return what it encodes, or None."""
+    id_number = raw.get("id_number", "").upper()
+    if not id_number:
+        return None
+    if "*" in id_number:
+        masked, full = masked_ids.get(raw.get("employee_no", ""), ("", ""))
+        if not masked or id_number != masked.upper():
+            fail(
+                "id_number",
+                _(
+                    "A masked ID number (with *) is accepted only as exported, "
+                    "for the same staff number; write the full ID number."
+                ),
+            )
+            return None
+        id_number = full  # unchanged from the export
+    try:
+        facts = id_number_parse(id_number)
+    except ValidationError as exc:
+        fail("id_number", exc.messages[0])
+        return None
+    values["id_number"] = id_number
+    return facts
 
 
 def _check_dates(raw, values, facts, fail):

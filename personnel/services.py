@@ -15,6 +15,7 @@ from .errors import RosterImportError
 from .models import Cadre, Team, Unit
 from .roster import (
     COLUMNS,
+    EXAMPLE_ROW,
     TEMPLATE_HELP,
     RowError,
     map_headers,
@@ -49,8 +50,16 @@ def roster_import(*, content: bytes, filename: str, user) -> RosterImportResult:
     for team in Team.objects.all():
         for key in (team.code, team.name_zh, team.name_en):
             team_codes[key] = team.code
+    masked_ids = {
+        cadre.employee_no: (cadre.masked_id_number, cadre.id_number)
+        for cadre in cadres_visible_to(user=user).only("employee_no", "id_number")
+    }
     rows, errors = validate_rows(
-        frame, mapping, units_by_key=units_by_key, team_codes=team_codes
+        frame,
+        mapping,
+        units_by_key=units_by_key,
+        team_codes=team_codes,
+        masked_ids=masked_ids,
     )
     errors += _cross_row_errors(
         rows,
@@ -70,7 +79,7 @@ def _cross_row_errors(rows, *, user, allowed_unit_ids) -> list[RowError]:
     known_numbers = set(Cadre.objects.values_list("employee_no", flat=True))
     for row in rows:
         number, id_number = row.values["employee_no"], row.values.get("id_number")
-        if number in seen_numbers:
+        if number and number in seen_numbers:
             errors.append(
                 RowError(
                     row.row,
@@ -80,7 +89,7 @@ def _cross_row_errors(rows, *, user, allowed_unit_ids) -> list[RowError]:
                 )
             )
         seen_numbers.setdefault(number, row.row)
-        if id_number in seen_ids:
+        if id_number and id_number in seen_ids:
             errors.append(
                 RowError(
                     row.row,
@@ -100,7 +109,8 @@ def _cross_row_errors(rows, *, user, allowed_unit_ids) -> list[RowError]:
                     % {"no": holder},
                 )
             )
-        if row.values["unit"].pk not in allowed_unit_ids:
+        unit = row.values.get("unit")
+        if unit is not None and unit.pk not in allowed_unit_ids:
             errors.append(
                 RowError(
                     row.row,
@@ -176,26 +186,20 @@ def _xlsx(
 
 
 def roster_template() -> bytes:
+    """The import template: the roster sheet holds the headings only (the
+    importer reads the first sheet); the example row is on a sheet of its
+    own, so that uploading the template unchanged imports nobody."""
     headers = [zh for _f, zh, _en, _r in COLUMNS]
-    example = [
-        "GS90001",
-        "张三",
-        "11010519491231002X",
-        "女",
-        "1949-12-31",
-        "大学本科",
-        "一级主任科员",
-        "执法人员",
-        "兰州市生态环境局",
-        "生态环境执法、环境应急",
-        "2015-07-01",
-        "13900000000",
-    ]
+    example = [EXAMPLE_ROW[f] for f, _zh, _en, _r in COLUMNS]
     help_rows = pd.DataFrame(
         [(h, str(text)) for h, text in TEMPLATE_HELP], columns=["列", "说明"]
     )
     return _xlsx(
-        {"花名册": pd.DataFrame([example], columns=headers), "说明": help_rows}
+        {
+            "花名册": pd.DataFrame([], columns=headers),
+            "示例": pd.DataFrame([example], columns=headers),
+            "说明": help_rows,
+        }
     )
 
 

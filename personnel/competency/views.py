@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -10,25 +9,33 @@ from django.utils.translation import gettext as _
 from ..reports import charts
 from ..reports.access import hr_required, is_hr, report_cadres, reports_required
 from ..reports.pdf import render_pdf
+from ..selectors import units_visible_to
 from . import services
 from .errors import AppraisalImportError
-from .forms import AppraisalForm, AppraisalImportForm, HRNoteForm
+from .forms import AppraisalForm, AppraisalImportForm, CadreFilterForm, HRNoteForm
 from .profile import cadre_profile
 
 
 @reports_required
 def cadre_list(request):
-    query = request.GET.get("q", "").strip()
-    cadres = report_cadres(user=request.user).select_related("unit")
-    if query:
-        cadres = cadres.filter(Q(name__contains=query) | Q(employee_no=query))
+    form = CadreFilterForm(
+        request.GET or None, units=units_visible_to(user=request.user)
+    )
+    cadres = form.filter(report_cadres(user=request.user).select_related("unit"))
     page = Paginator(cadres.order_by("unit__path", "employee_no"), 50).get_page(
         request.GET.get("p")
     )
+    query = request.GET.copy()
+    query.pop("p", None)
     return render(
         request,
         "personnel/hr/cadre_list.html",
-        {"page_obj": page, "query": query, "is_hr": is_hr(request.user)},
+        {
+            "page_obj": page,
+            "form": form,
+            "query_string": query.urlencode(),
+            "is_hr": is_hr(request.user),
+        },
     )
 
 

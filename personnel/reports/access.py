@@ -10,7 +10,7 @@ Talent pools are HR's alone: a shortlist for a post is not shared with units.
 from functools import wraps
 
 from django.db.models import QuerySet
-from django.http import HttpResponseForbidden
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from .. import roles
@@ -39,17 +39,23 @@ def report_cadres(*, user) -> QuerySet[Cadre]:
     return Cadre.objects.none()
 
 
-def _forbidden():
-    # A plain 403 rather than PermissionDenied: inside the admin, Wagtail
-    # turns PermissionDenied into a redirect to the dashboard.
-    return HttpResponseForbidden(_("You do not have access to HR reports."))
+def _forbidden(request, message: str):
+    # A 403 page rather than PermissionDenied: inside the admin, Wagtail
+    # turns PermissionDenied into a redirect to the dashboard. The page keeps
+    # the admin's layout (menu, header) so that the user can go on from it.
+    return render(
+        request,
+        "personnel/reports/forbidden.html",
+        {"message": message},
+        status=403,
+    )
 
 
 def reports_required(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not can_view_reports(request.user):
-            return _forbidden()
+            return _forbidden(request, _("You do not have access to HR reports."))
         return view(request, *args, **kwargs)
 
     return wrapper
@@ -59,7 +65,13 @@ def hr_required(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not is_hr(request.user):
-            return _forbidden()
+            return _forbidden(
+                request,
+                _(
+                    "Only HR may open this page: talent pools and appraisal "
+                    "grades are HR business."
+                ),
+            )
         return view(request, *args, **kwargs)
 
     return wrapper

@@ -28,8 +28,10 @@ BEHIND_COLUMNS = [
     ("unit_name", "单位"),
     ("required_hours", "应修学时"),
     ("completed_hours", "已修学时"),
-    ("missing_hours", "差额学时"),
     ("online_hours", "本年网络学时"),
+    ("online_required", "本年网络学时要求"),
+    ("missing_hours", "还差学时"),
+    ("reason", "未达标原因"),
 ]
 
 
@@ -67,15 +69,7 @@ def compliance_merged(*, cadres, year, depth, progress) -> selectors.ComplianceR
         need = row["required_hours"]
         row["rate"] = round(row["completed_hours"] / need * 100, 1) if need else 100.0
     rows = list(units.values())
-    required = sum(r["required_hours"] for r in rows)
-    completed = sum(r["completed_hours"] for r in rows)
-    totals = {
-        "headcount": sum(r["headcount"] for r in rows),
-        "required_hours": required,
-        "completed_hours": completed,
-        "rate": round(completed / required * 100, 1) if required else 100.0,
-        "behind": len(behind),
-    }
+    totals = selectors.report_totals(rows, behind=len(behind))
     return selectors.ComplianceReport(year, rows, behind, totals)
 
 
@@ -179,7 +173,8 @@ def pool_rows(members: list[dict], dimensions: list[dict]) -> list[dict]:
         for dim, value in zip(dimensions, member["dimensions"], strict=True):
             row[f"dim_{dim['id']}"] = value
         row["explain"] = " + ".join(
-            f"{p['label']} {p['value']}×{p['weight']}" for p in member["breakdown"]
+            f"{p['label']} {p['value']}×{p.get('percent', p['weight'])}%={p['points']}"
+            for p in member["breakdown"]
         )
         row["reasons"] = "；".join(member["reasons"])
         rows.append(row)

@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 import pandas as pd
 from django.db.models import Count, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ..competency import selectors as competency
-from ..compliance import compliance_table
+from ..compliance import compliance_table, hours_missing
 from ..models import Cadre, Certificate, CompetencyFramework, Team, Unit
 
 AGE_BANDS = [(0, 29, "<30"), (30, 39, "30-39"), (40, 49, "40-49"), (50, 200, "≥50")]
@@ -89,28 +90,63 @@ def compliance_report(
         }
         for row in units.itertuples()
     ]
-    behind_rows = [
-        {
-            "name": row.name,
-            "employee_no": row.employee_no,
-            "unit_name": row.unit_name,
-            "required_hours": float(row.required_hours),
-            "completed_hours": float(row.completed_hours),
-            "missing_hours": float(row.required_hours - row.completed_hours),
-            "online_hours": float(row.online_hours),
-        }
-        for row in behind.itertuples()
-    ]
+    behind_rows = [behind_row(row) for row in behind.itertuples()]
+    totals = report_totals(unit_rows, behind=len(behind_rows))
+    return ComplianceReport(year, unit_rows, behind_rows, totals)
+
+
+def report_totals(unit_rows: list[dict], *, behind: int) -> dict:
+    """Totals over the unit rows; no rate (``None``, shown "—") when the
+    scope holds nobody, rather than a 100 % that nobody earned."""
+    headcount = sum(r["headcount"] for r in unit_rows)
     required = sum(r["required_hours"] for r in unit_rows)
     completed = sum(r["completed_hours"] for r in unit_rows)
-    totals = {
-        "headcount": int(len(table)),
+    rate = round(completed / required * 100, 1) if required else 100.0
+    return {
+        "headcount": headcount,
         "required_hours": required,
         "completed_hours": completed,
-        "rate": round(completed / required * 100, 1) if required else 100.0,
-        "behind": len(behind_rows),
+        "rate": rate if headcount else None,
+        "behind": behind,
     }
-    return ComplianceReport(year, unit_rows, behind_rows, totals)
+
+
+def behind_row(row) -> dict:
+    """A cadre who is behind: their hours, the hours still missing (the
+    larger of the total and the online gap) and why they are behind."""
+    required = float(row.required_hours)
+    completed = float(row.completed_hours)
+    online = float(row.online_hours)
+    online_required = (
+        None if row.online_required is None else float(row.online_required)
+    )
+    reasons = []
+    if completed < required:
+        reasons.append(_("total hours short"))
+    if online_required is not None and online < online_required:
+        reasons.append(
+            _("online hours this year %(done).1f of %(need).1f")
+            % {"done": online, "need": online_required}
+        )
+    return {
+        "name": row.name,
+        "employee_no": row.employee_no,
+        "unit_name": row.unit_name,
+        "required_hours": required,
+        "completed_hours": completed,
+        "online_hours": online,
+        "online_required": online_required,
+        "missing_hours": round(
+            hours_missing(
+                required=required,
+                completed=completed,
+                online_required=online_required,
+                online_completed=online,
+            ),
+            1,
+        ),
+        "reason": "；".join(reasons),
+    }
 
 
 @dataclass

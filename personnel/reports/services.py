@@ -13,7 +13,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from ..errors import PersonnelError
-from ..models import ReportJob, TalentPool, Unit
+from ..models import ReportJob, TalentPool
+from ..selectors import units_visible_to
 from . import exports
 from .access import report_cadres
 
@@ -30,9 +31,9 @@ def report_scope(*, user, unit_id=None):
     """The cadres a report covers: the user's scope, narrowed to a unit."""
     cadres = report_cadres(user=user)
     if unit_id:
-        unit = Unit.objects.filter(pk=unit_id).first()
+        unit = units_visible_to(user=user).filter(pk=unit_id).first()
         if unit is None:
-            raise ReportError(_("That unit does not exist."))
+            raise ReportError(_("That unit does not exist or is outside your scope."))
         cadres = cadres.filter(unit__path__startswith=unit.path)
     return cadres
 

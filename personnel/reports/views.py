@@ -1,10 +1,12 @@
 """HR report pages in the Wagtail admin, exports and background jobs."""
 
+from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ..models import ReportJob, TalentPool
 from ..selectors import units_visible_to, user_scope
@@ -18,12 +20,43 @@ CONTENT_TYPES = {
 }
 
 
+YEARS = (2000, 2100)
+DEPTHS = (0, 10)
+
+
+def _number(value: str, low: int, high: int) -> int | None:
+    """``value`` as an int in [low, high], or None (ASCII digits only: int()
+    also reads other scripts' digits, and a huge number overflows a date)."""
+    if not (value.isascii() and value.isdigit()) or len(value) > 12:
+        return None
+    number = int(value)
+    return number if low <= number <= high else None
+
+
 def _params(request) -> dict:
+    """The filters in the query string. A unit that does not exist or lies
+    outside the user's scope is a 404; a year or level out of range is left
+    out (the default applies) with a warning saying so."""
     params = {}
-    for key in ("year", "unit", "depth", "pool"):
+    unit = request.GET.get("unit", "").strip()
+    if unit:
+        unit_id = _number(unit, 1, 2**31 - 1)
+        if unit_id is None or not _units(request).filter(pk=unit_id).exists():
+            raise Http404(_("That unit does not exist or is outside your scope."))
+        params["unit"] = unit_id
+    for key, (low, high) in (("year", YEARS), ("depth", DEPTHS)):
         value = request.GET.get(key, "").strip()
-        if value.isdigit():
-            params[key] = int(value)
+        if not value:
+            continue
+        number = _number(value, low, high)
+        if number is None:
+            messages.warning(
+                request,
+                _("Ignored %(value)s: give a number from %(low)s to %(high)s.")
+                % {"value": value[:20], "low": low, "high": high},
+            )
+        else:
+            params[key] = number
     return params
 
 
@@ -57,9 +90,33 @@ def _default_depth(request, unit_id) -> int:
     return unit.depth + 1 if unit is not None else 2
 
 
+REPORT_TITLES = {
+    "compliance": gettext_lazy("Training compliance by unit"),
+    "teams": gettext_lazy("Team capability overview"),
+    "pool": gettext_lazy("Talent pool"),
+}
+
+
+def _with_titles(jobs: list[ReportJob]) -> list[ReportJob]:
+    """Give each job a ``title`` naming the report in words (the pool's
+    name for a pool, the year for compliance), pools looked up at once."""
+    pool_ids = {job.params.get("pool") for job in jobs if job.kind == "pool"}
+    pools = dict(
+        TalentPool.objects.filter(pk__in=pool_ids - {None}).values_list("pk", "name")
+    )
+    for job in jobs:
+        title = str(REPORT_TITLES.get(job.kind, job.kind))
+        if job.kind == "pool":
+            title = f"{title}：{pools.get(job.params.get('pool'), '—')}"
+        elif job.kind == "compliance" and job.params.get("year"):
+            title = f"{title} {job.params['year']}"
+        job.title = f"{title} · {job.file_format.upper()}"
+    return jobs
+
+
 @reports_required
 def index(request):
-    jobs = ReportJob.objects.filter(requested_by=request.user)[:10]
+    jobs = _with_titles(list(ReportJob.objects.filter(requested_by=request.user)[:10]))
     return render(
         request,
         "personnel/reports/index.html",
@@ -98,7 +155,13 @@ def compliance(request):
     return render(
         request,
         "personnel/reports/compliance.html",
-        {"report": report, "params": params, "units": _units(request), "chart": chart},
+        {
+            "report": report,
+            "params": params,
+            "units": _units(request),
+            "chart": chart,
+            "is_hr": is_hr(request.user),
+        },
     )
 
 
@@ -128,6 +191,7 @@ def teams(request):
             "params": params,
             "units": _units(request),
             "chart": chart,
+            "is_hr": is_hr(request.user),
         },
     )
 
@@ -138,7 +202,8 @@ def _own_job(request, pk) -> ReportJob:
 
 @reports_required
 def job_detail(request, pk):
-    return render(request, "personnel/reports/job.html", {"job": _own_job(request, pk)})
+    (job,) = _with_titles([_own_job(request, pk)])
+    return render(request, "personnel/reports/job.html", {"job": job})
 
 
 @reports_required

@@ -1,8 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ..admin_forms import UnitChoiceField
 from ..choices import Rank
-from ..models import AppraisalGrade, CompetencyDimension, TalentPool, Team
+from ..models import AppraisalGrade, CompetencyDimension, TalentPool, Team, Unit
 
 
 class TalentPoolForm(forms.ModelForm):
@@ -20,6 +21,25 @@ class TalentPoolForm(forms.ModelForm):
         choices=Rank.choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
+    )
+    unit = UnitChoiceField(
+        label=_("Unit (with units below it)"),
+        queryset=Unit.objects.order_by("path"),
+        required=False,
+    )
+    min_hours = forms.DecimalField(
+        label=_("Minimum training hours"),
+        min_value=0,
+        max_digits=6,
+        decimal_places=1,
+        required=False,
+    )
+    hours_full_marks = forms.DecimalField(
+        label=_("Hours that earn full marks"),
+        max_digits=6,
+        decimal_places=1,
+        initial=150,
+        help_text=_("More than zero: this many hours earn the full 100 points."),
     )
     appraisal_grades = forms.MultipleChoiceField(
         label=_("Latest appraisal grade is one of"),
@@ -40,7 +60,7 @@ class TalentPoolForm(forms.ModelForm):
     def __init__(self, *args, units=None, **kwargs):
         super().__init__(*args, **kwargs)
         if units is not None:
-            self.fields["unit"].queryset = units
+            self.fields["unit"].queryset = units.order_by("path")
         minimums = (self.instance.dimension_minimums or {}) if self.instance else {}
         dims = CompetencyDimension.objects.select_related("framework__team")
         for dim in dims:
@@ -55,6 +75,12 @@ class TalentPoolForm(forms.ModelForm):
 
     def dimension_fields(self):
         return [self[name] for name in self.fields if name.startswith("dim_")]
+
+    def clean_hours_full_marks(self):
+        value = self.cleaned_data["hours_full_marks"]
+        if value is not None and value <= 0:
+            raise forms.ValidationError(_("Give a number of hours above zero."))
+        return value
 
     def clean(self):
         data = super().clean()
@@ -77,13 +103,16 @@ class TalentPoolForm(forms.ModelForm):
 class SnapshotForm(forms.Form):
     label = forms.CharField(label=_("Selection round"), max_length=100)
     taken_on = forms.DateField(
-        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Date"),
+        # A date input takes ISO dates only, whatever the language's format.
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
 
 class OverrideForm(forms.Form):
     employee_no = forms.CharField(label=_("Staff number"), max_length=30)
     action = forms.ChoiceField(
-        choices=[("pin", _("Pin")), ("exclude", _("Exclude")), ("clear", _("Clear"))]
+        label=_("Action"),
+        choices=[("pin", _("Pin")), ("exclude", _("Exclude")), ("clear", _("Clear"))],
     )
     reason = forms.CharField(label=_("Reason"), max_length=200, required=False)

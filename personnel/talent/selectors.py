@@ -274,6 +274,9 @@ def _breakdown(pool: TalentPool, parts_row) -> list[dict]:
                 "label": LABELS["component"][key],
                 "value": round(value, 1),
                 "weight": weight,
+                # The share the points are computed with: weights need not
+                # add up to 100, so 30 of 110 counts as 27.3 %.
+                "percent": round(weight * 100 / total_weight, 1),
                 "points": round(value * weight / total_weight, 1)
                 if total_weight
                 else 0,
@@ -298,7 +301,9 @@ def _member_row(pool, row, parts_row, dims, names, today, override) -> dict:
         "certificates": int(row.certificates),
         "composite": round(float(parts_row["composite"]), 1),
         "breakdown": _breakdown(pool, parts_row),
-        "reasons": _reasons(pool, row, names, today),
+        "reasons": _reasons(pool, row, names, today)
+        if row.meets
+        else [_("pinned: %(reason)s") % {"reason": override.reason}],
         "pinned": override.reason if override else None,
     }
 
@@ -332,7 +337,7 @@ def pool_evaluate(*, pool: TalentPool, cadres: QuerySet, today=None) -> PoolResu
     keep = (meets | frame["cadre_id"].isin(pinned)) & ~frame["cadre_id"].isin(
         [i for i, o in overrides.items() if o.action == "exclude"]
     )
-    frame = frame[keep].reset_index(drop=True)
+    frame = frame.assign(meets=meets)[keep].reset_index(drop=True)
     columns = [f"dim_{d}" for d in dims["id"]]
     parts = _components(pool, frame, columns)
     order = (

@@ -131,7 +131,7 @@ def test_unit_admin_edit_form_keeps_id_number_masked(client_for, unit_admin, peo
     cadre.refresh_from_db()
     assert (cadre.id_number, cadre.phone) == (stored, "13900000000")
     # A full new number replaces it (and is checked like any other).
-    new = id_number_make(region="620102", birth_date=cadre.birth_date, sequence=77)
+    new = id_number_make(region="620121", birth_date=cadre.birth_date, sequence=77)
     response = client.post(url, _edit_data(cadre, id_number=new))
     assert response.status_code == 302, response.context["form"].errors
     cadre.refresh_from_db()

@@ -400,3 +400,338 @@ def test_pool_report_pdf_and_xlsx_figures(
         client.get(f"/admin/hr/pools/{young_pool.pk}/?format=xlsx").status_code == 403
     )
     assert client.get(f"/admin/hr/pools/{young_pool.pk}/edit/").status_code == 403
+
+
+# --- QA: bad query values, shortfall with an online minimum, scope ------------
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["unit=99999", "unit=abc", "unit=99999999999999999999", "unit=%C2%B2"],
+)
+def test_compliance_unknown_unit_is_404(world, hr, unit_admin, client_for, query):
+    for who in (hr, unit_admin):
+        url = f"/admin/hr/reports/compliance/?{query}"
+        assert client_for(who).get(url).status_code == 404
+        assert client_for(who).get(url + "&format=xlsx").status_code == 404
+    assert client_for(hr).get(f"/admin/hr/reports/teams/?{query}").status_code == 404
+
+
+@pytest.mark.parametrize("year", ["99999999999", "0", "abc", "²"])
+def test_compliance_bad_year_falls_back_with_a_warning(world, hr, client_for, year):
+    response = client_for(hr).get(
+        f"/admin/hr/reports/compliance/?year={year}&depth=99999999999",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "give a number from 2000 to 2100" in html
+    assert f"Training compliance {TODAY.year}" in html or "Training compliance" in html
+
+
+def test_unit_admin_gets_404_for_a_unit_outside_their_scope(
+    world, province, unit_admin, client_for
+):
+    client = client_for(unit_admin)
+    tianshui = province["tianshui"].pk
+    assert client.get(f"/admin/hr/reports/compliance/?unit={tianshui}").status_code == (
+        404
+    )
+    assert (
+        client.get(f"/admin/hr/reports/compliance/?unit={tianshui}&format=pdf")
+    ).status_code == 404
+    assert client.get(f"/admin/hr/reports/teams/?unit={tianshui}").status_code == 404
+
+
+def test_report_scope_refuses_a_foreign_unit(world, province, unit_admin):
+    from personnel.reports.services import ReportError, report_scope
+
+    with pytest.raises(ReportError):
+        report_scope(user=unit_admin.user, unit_id=province["tianshui"].pk)
+
+
+def test_empty_unit_shows_no_rate_and_no_all_clear(world, province, hr, client_for):
+    empty = province["centre"].pk
+    html = (
+        client_for(hr)
+        .get(f"/admin/hr/reports/compliance/?unit={empty}", HTTP_ACCEPT_LANGUAGE="en")
+        .content.decode()
+    )
+    assert '<td data-testid="total-rate">—</td>' in html
+    assert "100.0%" not in html and "Everyone is on track." not in html
+
+
+def test_unit_admin_is_not_told_about_province_exports(
+    world, hr, unit_admin, client_for
+):
+    url = "/admin/hr/reports/compliance/?year=2026"
+    assert (
+        "whole province"
+        not in client_for(unit_admin)
+        .get(url, HTTP_ACCEPT_LANGUAGE="en")
+        .content.decode()
+    )
+    assert (
+        "whole province"
+        in client_for(hr).get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    )
+
+
+@pytest.fixture
+def online_rule(world):
+    """30 h a year of which 10 online: Z (40 h, none online) is behind only
+    on the online minimum; X (25 h, 5 online) on both."""
+    HourRequirement.objects.update(online_hours_min=Decimal(10))
+    return world
+
+
+def test_behind_because_of_online_minimum_is_never_negative(online_rule):
+    report = selectors.compliance_report(
+        cadres=online_rule["people"], year=2026, depth=None
+    )
+    rows = {r["name"]: r for r in report.behind}
+    assert rows["丙干部"]["missing_hours"] == 10.0  # was 30 - 40 = -10
+    assert rows["丙干部"]["online_hours"] == 0.0
+    assert rows["丙干部"]["online_required"] == 10.0
+    assert "online" in rows["丙干部"]["reason"]
+    assert "total" not in rows["丙干部"]["reason"]
+    assert rows["甲干部"]["missing_hours"] == 5.0  # max(30-25, 10-5)
+    assert rows["乙干部"]["missing_hours"] == 30.0
+
+
+def test_online_shortfall_on_screen_and_in_xlsx(online_rule, hr, client_for):
+    client = client_for(hr)
+    html = client.get(
+        "/admin/hr/reports/compliance/?year=2026", HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert "-10.0" not in html
+    assert "<td>0.0 / 10.0</td>" in html
+    assert "online hours this year 0.0 of 10.0" in html
+    unit = Unit.objects.get(code="GS-LZ").pk
+    export = client.get(
+        f"/admin/hr/reports/compliance/?year=2026&unit={unit}&format=xlsx"
+    )
+    sheet = load_workbook(io.BytesIO(export.content)).worksheets[1]
+    headings = [c.value for c in sheet[1]]
+    assert "还差学时" in headings and "未达标原因" in headings
+    rows = {
+        r[0]: dict(zip(headings, r, strict=True))
+        for r in sheet.iter_rows(min_row=2, values_only=True)
+    }
+    assert rows["丙干部"]["还差学时"] == 10
+    assert rows["丙干部"]["本年网络学时要求"] == 10
+    assert "网络" in rows["丙干部"]["未达标原因"]
+
+
+def test_online_shortfall_in_pdf(online_rule, hr, tmp_path):
+    from personnel.reports.services import report_file_build
+
+    unit = Unit.objects.get(code="GS-LZ").pk
+    name, data = report_file_build(
+        kind="compliance",
+        file_format="pdf",
+        params={"year": 2026, "unit": unit},
+        user=hr.user,
+    )
+    path = tmp_path / name
+    path.write_bytes(data)
+    text = pdftotext(path)
+    assert "-10.0" not in text and "0.0 / 10.0" in text
+
+
+def test_rule_standing_remaining_counts_the_online_gap(online_rule):
+    from personnel.compliance import cadre_standing
+
+    (standing,) = cadre_standing(cadre=online_rule["z"], year=2026)
+    assert not standing.met
+    assert standing.remaining == Decimal("10.0")  # was 0: 40 of 30 total
+    assert standing.online_behind
+
+
+def test_job_pages_name_the_report(world, young_pool, hr, client_for):
+    job = ReportJob.objects.create(
+        kind="pool",
+        file_format="pdf",
+        params={"pool": young_pool.pk},
+        requested_by=hr.user,
+    )
+    client = client_for(hr)
+    index = client.get("/admin/hr/reports/").content.decode()
+    assert "pool · pdf" not in index and "人才库：执法年轻干部 · PDF" in index
+    page = client.get(f"/admin/hr/reports/jobs/{job.pk}/").content.decode()
+    assert '<span class="w-header__subtitle">人才库：执法年轻干部 · PDF</span>' in page
+
+
+@pytest.mark.parametrize(
+    ("url", "title"),
+    [
+        ("/admin/hr/reports/", "HR reports"),
+        ("/admin/hr/cadres/", "Competency profiles"),
+        ("/admin/hr/pools/", "Talent pools"),
+    ],
+)
+def test_hr_pages_use_wagtail_header_with_icon(world, hr, client_for, url, title):
+    html = client_for(hr).get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<h1 class="w-header__title" id="header-title">' in html
+    assert "w-header__glyph" in html and title in html
+
+
+def test_profile_and_pool_headers_name_the_person_and_pool(
+    world, young_pool, hr, client_for
+):
+    client = client_for(hr)
+    html = client.get(f"/admin/hr/cadres/{world['x'].pk}/").content.decode()
+    assert '<span class="w-header__subtitle">甲干部</span>' in html
+    html = client.get(f"/admin/hr/pools/{young_pool.pk}/").content.decode()
+    assert '<span class="w-header__subtitle">执法年轻干部</span>' in html
+
+
+# --- QA: talent pool pages ---------------------------------------------------------
+
+
+def test_pinned_person_shows_the_pin_not_failed_criteria(
+    world, young_pool, hr, client_for
+):
+    client = client_for(hr)
+    client.post(
+        f"/admin/hr/pools/{young_pool.pk}/override/",
+        {"employee_no": world["y"].employee_no, "action": "pin", "reason": "经验丰富"},
+    )
+    html = client.get(f"/admin/hr/pools/{young_pool.pk}/").content.decode()
+    row = html[html.index(f'data-cadre="{world["y"].employee_no}"') :]
+    row = row[: row.index("</tr>")]
+    assert "置顶保留：经验丰富" in row and "≤ 35" not in row
+    from personnel.reports.services import report_file_build
+
+    _name, data = report_file_build(
+        kind="pool", file_format="xlsx", params={"pool": young_pool.pk}, user=hr.user
+    )
+    sheet = load_workbook(io.BytesIO(data)).worksheets[0]
+    headings = [c.value for c in sheet[1]]
+    rows = {
+        r[1]: dict(zip(headings, r, strict=True))
+        for r in sheet.iter_rows(min_row=2, values_only=True)
+    }
+    assert rows["乙干部"]["入选依据"] == "置顶保留：经验丰富"
+
+
+def test_pool_page_shows_normalised_weights(world, young_pool, hr, client_for):
+    young_pool.weight_certificates = 10
+    young_pool.save()
+    html = client_for(hr).get(f"/admin/hr/pools/{young_pool.pk}/").content.decode()
+    assert "× 27.3% =" in html and "× 30% =" not in html
+
+
+def test_snapshot_date_input_has_an_iso_value(world, young_pool, hr, client_for):
+    from django.utils import timezone
+
+    html = client_for(hr).get(f"/admin/hr/pools/{young_pool.pk}/").content.decode()
+    today = timezone.localdate().isoformat()
+    assert f'type="date" name="taken_on" value="{today}"' in html
+
+
+def test_override_form_action_label_is_translated(world, young_pool, hr, client_for):
+    html = client_for(hr).get(f"/admin/hr/pools/{young_pool.pk}/").content.decode()
+    assert ">Action<" not in html and "Action*" not in html
+
+
+def test_pool_list_heads_the_name_column_as_a_name_of_a_thing(
+    world, young_pool, hr, client_for
+):
+    html = client_for(hr).get("/admin/hr/pools/").content.decode()
+    assert "<th>名称</th>" in html and "<th>姓名</th>" not in html
+
+
+def _pool_post(**changes):
+    data = {
+        "name": "执法骨干",
+        "hours_years": 3,
+        "weight_exam": 50,
+        "weight_dimensions": 50,
+        "weight_hours": 0,
+        "weight_appraisal": 0,
+        "weight_certificates": 0,
+        "hours_full_marks": 150,
+    }
+    return data | changes
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"hours_full_marks": "0"}, "hours_full_marks"),
+        ({"hours_full_marks": "-5"}, "hours_full_marks"),
+        ({"min_hours": "-1"}, "min_hours"),
+    ],
+)
+def test_pool_form_refuses_zero_full_marks_and_negative_hours(
+    world, hr, client_for, changes, field
+):
+    response = client_for(hr).post("/admin/hr/pools/add/", _pool_post(**changes))
+    assert response.status_code == 200
+    assert field in response.context["form"].errors
+    assert not TalentPool.objects.filter(name="执法骨干").exists()
+
+
+def test_pool_form_unit_list_is_an_indented_tree(world, province, hr, client_for):
+    html = client_for(hr).get("/admin/hr/pools/add/").content.decode()
+    select = html[html.index('name="unit"') :]
+    select = select[: select.index("</select>")]
+    lanzhou = select.index(">　兰州市生态环境局<")
+    assert (
+        lanzhou
+        < select.index(">　　兰州市城关分局<")
+        < select.index(">　天水市生态环境局<")
+    )
+
+
+def test_refusals_keep_the_admin_layout(world, unit_admin, trainer, client_for):
+    response = client_for(unit_admin).get("/admin/hr/pools/")
+    assert response.status_code == 403
+    html = response.content.decode()
+    message = html[html.index('data-testid="forbidden"') :]
+    message = message[: message.index("</p>")]
+    assert "wagtail-sidebar" in html
+    assert "人才库" in message and "报表" not in message
+    response = client_for(trainer).get("/admin/hr/reports/compliance/")
+    assert response.status_code == 403
+    assert "wagtail-sidebar" in response.content.decode()
+
+
+# --- QA: profile list filters ---------------------------------------------------
+
+
+def test_profile_list_filters_by_unit_and_team(world, province, hr, client_for):
+    client = client_for(hr)
+    lanzhou = province["lanzhou"].pk
+    html = client.get(f"/admin/hr/cadres/?unit={lanzhou}").content.decode()
+    assert "甲干部" in html and "丙干部" in html and "乙干部" not in html
+    monitoring = Team.objects.exclude(code="enforcement").first()
+    html = client.get(f"/admin/hr/cadres/?team={monitoring.pk}").content.decode()
+    assert "甲干部" not in html
+    html = client.get("/admin/hr/cadres/?unit=99999999999").content.decode()
+    assert "甲干部" in html  # an unknown unit is a field error, not a 500
+    assert 'class="w-field__input"' in html or "w-field" in html
+    assert 'name="q"' in html and 'name="team"' in html
+
+
+def test_hour_requirement_list_shows_active_in_words(hr, client_for):
+    html = client_for(hr).get("/admin/personnel_hourrequirement/").content.decode()
+    assert "True" not in html
+    assert "w-status" in html
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/hr/cadres/99999999999999999999/",
+        "/admin/hr/cadres/99999999999999999999/pdf/",
+        "/admin/hr/pools/99999999999999999999/",
+        "/admin/hr/snapshots/99999999999999999999/",
+        "/admin/hr/reports/jobs/99999999999999999999/",
+        "/admin/hr/reports/jobs/99999999999999999999/status/",
+        "/admin/hr/cadres/?p=99999999999999999999&team=abc",
+    ],
+)
+def test_huge_or_unknown_ids_in_hr_urls_never_500(world, hr, client_for, url):
+    assert client_for(hr).get(url).status_code in (200, 404)

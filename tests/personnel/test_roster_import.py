@@ -175,3 +175,86 @@ def _superuser():
     from django.contrib.auth import get_user_model
 
     return get_user_model().objects.create_superuser("root", password="x")
+
+
+# --- QA: masked IDs, messages, all problems of a row, phone, template ----------
+
+
+def test_unit_admin_reimports_their_masked_export_unchanged(fifty_rows, hr, unit_admin):
+    roster_import(content=_xlsx(fifty_rows), filename="r.xlsx", user=hr.user)
+    cadres = Cadre.objects.filter(employee_no__startswith="LZ")
+    before = dict(cadres.values_list("employee_no", "id_number"))
+    export = roster_export(cadres=cadres, user=unit_admin.user)
+    result = roster_import(content=export, filename="r.xlsx", user=unit_admin.user)
+    assert (result.created, result.updated) == (0, 50)
+    assert dict(cadres.values_list("employee_no", "id_number")) == before
+
+
+def test_a_masked_id_that_is_not_the_stored_one_is_an_error(fifty_rows, hr):
+    roster_import(content=_xlsx(fifty_rows[:2]), filename="r.xlsx", user=hr.user)
+    first, second = Cadre.objects.filter(employee_no__startswith="LZ").order_by(
+        "employee_no"
+    )[:2]
+    rows = [dict(fifty_rows[0]), dict(fifty_rows[1]), _row(60)]
+    rows[0]["身份证号"] = second.masked_id_number  # someone else's
+    rows[2]["身份证号"] = first.masked_id_number  # a new staff number
+    with pytest.raises(RosterImportError) as exc:
+        roster_import(content=_xlsx(rows), filename="r.xlsx", user=hr.user)
+    assert [(e.row, e.column) for e in exc.value.errors] == [
+        (2, "身份证号"),
+        (4, "身份证号"),
+    ]
+    assert "*" in exc.value.errors[0].message
+
+
+def test_a_file_that_is_not_a_workbook_gets_a_chinese_message(province, hr):
+    from django.utils import translation
+
+    with translation.override("zh-hans"), pytest.raises(RosterFileError) as exc:
+        roster_import(content=b"not a workbook", filename="r.xlsx", user=hr.user)
+    assert "zip" not in str(exc.value)
+    assert "无法读取" in str(exc.value) or "表格" in str(exc.value)
+
+
+def test_all_problems_of_a_row_are_reported_at_once(province, unit_admin):
+    row = _row(3, unit="天水市生态环境局")
+    row["性别"] = "女"  # the ID number says male
+    with pytest.raises(RosterImportError) as exc:
+        roster_import(content=_xlsx([row]), filename="r.xlsx", user=unit_admin.user)
+    assert sorted(e.column for e in exc.value.errors) == ["单位", "性别"]
+
+
+@pytest.mark.parametrize("phone", ["abc", "12", "139-0000-000x", "+86 " + "9" * 30])
+def test_phone_must_look_like_a_phone_number(province, hr, phone):
+    row = _row(4)
+    row["电话"] = phone
+    with pytest.raises(RosterImportError) as exc:
+        roster_import(content=_xlsx([row]), filename="r.xlsx", user=hr.user)
+    assert [(e.row, e.column) for e in exc.value.errors] == [(2, "电话")]
+
+
+@pytest.mark.parametrize("phone", ["13900000000", "+86 139 0000 0000", "0931-8888888"])
+def test_phone_formats_that_are_accepted(province, hr, phone):
+    row = _row(4)
+    row["电话"] = phone
+    assert roster_import(content=_xlsx([row]), filename="r.xlsx", user=hr.user)
+
+
+def test_the_template_uploaded_unchanged_imports_nobody(province, hr):
+    template = roster_template()
+    result = roster_import(content=template, filename="t.xlsx", user=hr.user)
+    assert (result.created, result.updated) == (0, 0)
+    assert not Cadre.objects.filter(employee_no="GS90001").exists()
+    sheets = pd.read_excel(io.BytesIO(template), sheet_name=None, dtype=str)
+    assert list(sheets)[:2] == ["花名册", "示例"]
+    assert sheets["示例"]["工号"].tolist() == ["GS90001"]
+
+
+def test_the_example_row_pasted_into_the_roster_is_refused(province, hr):
+    example = pd.read_excel(io.BytesIO(roster_template()), sheet_name="示例", dtype=str)
+    with pytest.raises(RosterImportError) as exc:
+        roster_import(
+            content=_xlsx(example.to_dict("records")), filename="r.xlsx", user=hr.user
+        )
+    assert (2, "工号") in [(e.row, e.column) for e in exc.value.errors]
+    assert not Cadre.objects.filter(employee_no="GS90001").exists()

@@ -140,3 +140,39 @@ def test_snapshot_never_changes(pool_world, hr):
         snapshot.save()
     with pytest.raises(ValidationError):
         snapshot.delete()
+
+
+# --- QA: pinned reasons, normalised weights -------------------------------------
+
+
+def test_a_pinned_member_is_not_given_criteria_they_fail(pool_world, hr):
+    pool = pool_world["pool"]
+    pool_override_set(
+        pool=pool, cadre=pool_world["y"], action="pin", reason="经验丰富", user=hr.user
+    )
+    members = {m["name"]: m for m in evaluate(pool).members}
+    y = members["乙干部"]  # 46, over the pool's 35
+    assert not any("46" in reason for reason in y["reasons"])
+    assert y["reasons"] == ["pinned: 经验丰富"]
+    assert "age 33 ≤ 35" in members["甲干部"]["reasons"]
+
+
+def test_breakdown_shows_the_normalised_weight(pool_world):
+    pool = pool_world["pool"]
+    pool.weight_certificates = 10  # 30/30/20/20/10: 110 in all
+    pool.save()
+    x = evaluate(pool).members[0]
+    exam = next(p for p in x["breakdown"] if p["key"] == "exam")
+    assert exam["percent"] == 27.3
+    assert exam["points"] == round(exam["value"] * 30 / 110, 1)
+
+
+def test_xlsx_breakdown_has_percent_and_points(pool_world):
+    from personnel.reports.exports import pool_rows
+
+    pool = pool_world["pool"]
+    pool.weight_certificates = 10
+    pool.save()
+    result = evaluate(pool)
+    (row, *_rest) = pool_rows(result.members, result.dimensions)
+    assert "76.7×27.3%=20.9" in row["explain"]
