@@ -2,6 +2,7 @@
 Thin: the work is in services."""
 
 import base64
+import io
 
 import segno
 from django.contrib import messages
@@ -150,8 +151,13 @@ def class_template_view(request, pk: int):
 
 
 def _qr_data_uri(url: str) -> str:
-    svg = segno.make(url, error="m").svg_inline(scale=6)
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+    # An SVG drawn through <img> must declare its namespace, or browsers
+    # refuse it; svg_inline() leaves xmlns out (it is meant for inline SVG).
+    buffer = io.BytesIO()
+    segno.make(url, error="m").save(
+        buffer, kind="svg", scale=6, xmldecl=False, svgns=True, nl=False
+    )
+    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
 
 
 def class_qr_view(request, pk: int):
@@ -182,25 +188,50 @@ def class_qr_view(request, pk: int):
 def class_close_view(request, pk: int):
     training_class = _class_or_403(request, pk)
     if request.method == "POST" and not training_class.is_closed:
+        _close_confirmed(request, training_class)
+        return redirect("courses_class_close", pk)
+    context = {"training_class": training_class}
+    if training_class.is_closed:
+        places = training_class.participants.select_related("cadre", "cadre__unit")
+        context["places"] = places.order_by("outcome", "cadre__employee_no")
+    else:
         try:
-            result = services.class_close(
-                training_class=training_class, closed_by=request.user
+            context["preview"] = services.class_close_preview(
+                training_class=training_class
             )
         except CoursesError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(
-                request,
-                _("Class closed: %(earned)d earned hours, %(refused)d did not.")
-                % {"earned": len(result.earned), "refused": len(result.refused)},
-            )
-        return redirect("courses_class_close", pk)
-    places = training_class.participants.select_related("cadre", "cadre__unit")
-    return render(
-        request,
-        "courses/admin/close.html",
-        {"training_class": training_class, "places": places.order_by("outcome")},
-    )
+            context["preview_error"] = str(exc)
+        context["refusals"] = sum(not o.earns for o in context.get("preview", []))
+        last_end = training_class.sessions.order_by("-ends_at").first()
+        if last_end is not None and timezone.now() < last_end.ends_at:
+            context["not_over_until"] = last_end.ends_at
+    return render(request, "courses/admin/close.html", context)
+
+
+def _close_confirmed(request, training_class: TrainingClass) -> None:
+    """Close only once the trainer has ticked that they checked the preview:
+    closing cannot be undone."""
+    if request.POST.get("confirm") != "yes":
+        messages.error(
+            request,
+            _(
+                "Tick the box to confirm that you have checked the outcomes: "
+                "closing cannot be undone."
+            ),
+        )
+        return
+    try:
+        result = services.class_close(
+            training_class=training_class, closed_by=request.user
+        )
+    except CoursesError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("Class closed: %(earned)d earned hours, %(refused)d did not.")
+            % {"earned": len(result.earned), "refused": len(result.refused)},
+        )
 
 
 class AssignmentIndexView(generic.IndexView):

@@ -10,6 +10,10 @@ class ClassClosed(CoursesError):
     pass
 
 
+class ClassNotOver(CoursesError):
+    pass
+
+
 class SignInRefused(CoursesError):
     pass
 

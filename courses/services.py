@@ -25,6 +25,7 @@ from .choices import (
 from .errors import (
     AttendanceImportError,
     ClassClosed,
+    ClassNotOver,
     CoursesError,
     NotEnrolled,
     SignInRefused,
@@ -377,36 +378,96 @@ def _absent_hours(training_class: TrainingClass) -> tuple[Decimal, dict[int, Dec
     return total, {c: total - attended.get(c, Decimal("0")) for c in roster}
 
 
+@dataclass
+class ParticipantOutcomePreview:
+    """What closing would give one participant (nothing is saved)."""
+
+    place: ClassParticipant
+    absent_hours: Decimal
+    earns: bool
+    hours_earned: Decimal
+    reason: str
+
+
+def _outcomes(training_class: TrainingClass) -> list[ParticipantOutcomePreview]:
+    total, absences = _absent_hours(training_class)
+    if not total:
+        raise CoursesError(_("Add the class sessions before closing it."))
+    divisor = training_class.absence_limit_divisor
+    outcomes = []
+    places = training_class.participants.select_related("cadre", "cadre__unit")
+    for place in places.order_by("cadre__employee_no"):
+        absent = absences[place.cadre_id]
+        earns = absent * divisor <= total
+        reason = ""
+        if not earns:
+            reason = _("Absent %(absent)s of %(total)s hours, more than 1/%(n)s.") % {
+                "absent": absent,
+                "total": total,
+                "n": divisor,
+            }
+        hours = training_class.credit_hours if earns else Decimal("0")
+        outcomes.append(ParticipantOutcomePreview(place, absent, earns, hours, reason))
+    return outcomes
+
+
+def class_close_preview(
+    *, training_class: TrainingClass
+) -> list[ParticipantOutcomePreview]:
+    """The outcome of each participant if the class were closed now, under
+    its 1/N absence rule, so a trainer sees who would lose hours first.
+
+    Raises:
+        CoursesError: the class has no sessions.
+    """
+    return _outcomes(training_class)
+
+
+def _class_over(training_class: TrainingClass, now: dt.datetime) -> None:
+    last_end = (
+        training_class.sessions.order_by("-ends_at")
+        .values_list("ends_at", flat=True)
+        .first()
+    )
+    if last_end is not None and now < last_end:
+        raise ClassNotOver(
+            _(
+                "The class cannot be closed before its last session has ended "
+                "(%(end)s). Closing is final: attendance could not be taken "
+                "for the sessions still to come."
+            )
+            % {"end": timezone.localtime(last_end).strftime("%Y-%m-%d %H:%M")}
+        )
+
+
 @transaction.atomic
-def class_close(*, training_class: TrainingClass, closed_by=None) -> ClassCloseResult:
+def class_close(
+    *, training_class: TrainingClass, closed_by=None, now: dt.datetime | None = None
+) -> ClassCloseResult:
     """Close a class: each participant whose absences do not exceed 1/N of
     the class hours earns its credit hours in the archive; the others are
     kept with the reason.
 
     Raises:
         ClassClosed: already closed.
+        ClassNotOver: its last session has not ended yet.
         CoursesError: the class has no sessions.
     """
     training_class = TrainingClass.objects.select_for_update().get(pk=training_class.pk)
     _open_class(training_class)
-    total, absences = _absent_hours(training_class)
-    if not total:
-        raise CoursesError(_("Add the class sessions before closing it."))
-    divisor = training_class.absence_limit_divisor
+    _class_over(training_class, now or timezone.now())
     result = ClassCloseResult()
-    for place in training_class.participants.select_related("cadre"):
-        place.absent_hours = absences[place.cadre_id]
-        if place.absent_hours * divisor > total:
-            place.outcome, place.hours_earned = ParticipantOutcome.REFUSED, Decimal("0")
-            place.reason = _(
-                "Absent %(absent)s of %(total)s hours, more than 1/%(n)s."
-            ) % {"absent": place.absent_hours, "total": total, "n": divisor}
-            result.refused.append(place)
-        else:
+    for outcome in _outcomes(training_class):
+        place = outcome.place
+        place.absent_hours, place.reason = outcome.absent_hours, outcome.reason
+        place.hours_earned = outcome.hours_earned
+        if outcome.earns:
             place.outcome = ParticipantOutcome.EARNED
-            place.hours_earned, place.reason = training_class.credit_hours, ""
             _class_record_post(training_class, place.cadre_id, closed_by)
             result.earned.append(place)
+        else:
+            place.outcome = ParticipantOutcome.REFUSED
+            result.refused.append(place)
         place.save(update_fields=["absent_hours", "outcome", "hours_earned", "reason"])
     training_class.closed_at, training_class.closed_by = timezone.now(), closed_by
     training_class.save(update_fields=["closed_at", "closed_by"])

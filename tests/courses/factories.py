@@ -104,6 +104,11 @@ def lesson(course_page, *, title, body="正文", minutes=1, hours=Decimal("1.0")
     return page
 
 
+def ended_class(**kwargs):
+    """A class whose sessions are all over, so that it can be closed."""
+    return training_class(begin=timezone.now() - dt.timedelta(days=3), **kwargs)
+
+
 def training_class(
     *,
     organiser,
@@ -111,7 +116,10 @@ def training_class(
     sessions=((3.5, "上午"), (3.5, "下午")),
     hours=Decimal("7"),
     start=None,
+    begin=None,
 ):
+    """A one-day class whose sessions start at *begin* (default: now, so
+    sign-in is open); pass a past *begin* for a class that can be closed."""
     start = start or timezone.localdate()
     klass = TrainingClass.objects.create(
         kind="centralized",
@@ -122,7 +130,7 @@ def training_class(
         place="兰州",
         credit_hours=hours,
     )
-    begin = timezone.now().replace(microsecond=0)
+    begin = (begin or timezone.now()).replace(microsecond=0)
     for number, (session_hours, title) in enumerate(sessions):
         ClassSession.objects.create(
             training_class=klass,

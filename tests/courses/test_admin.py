@@ -34,7 +34,7 @@ def xlsx(rows) -> SimpleUploadedFile:
 @pytest.fixture
 def klass(province, learner):
     other = CadreFactory(unit=province["chengguan"], employee_no="E90001")
-    return f.training_class(organiser=province["root"], participants=[learner, other])
+    return f.ended_class(organiser=province["root"], participants=[learner, other])
 
 
 def test_class_admin_pages_for_trainer(client_for, trainer, klass):
@@ -79,7 +79,9 @@ def test_attendance_grid_and_close(client_for, trainer, learner, klass):
     assert response.status_code == 302
     assert Attendance.objects.filter(status="present").count() == 3
     # The reason is recorded in the language of whoever closes the class.
-    client.post(reverse("courses_class_close", args=[klass.pk]), **EN)
+    client.post(
+        reverse("courses_class_close", args=[klass.pk]), {"confirm": "yes"}, **EN
+    )
     page = client.get(reverse("courses_class_close", args=[klass.pk]), **EN)
     body = page.content.decode()
     assert "Absent 3.5 of 7.0 hours, more than 1/7." in body
@@ -251,3 +253,119 @@ def test_assignments_are_scoped_and_not_edited(
     response = trainer_client.get(reverse("courses_assignment:edit", args=[theirs.pk]))
     assert response.status_code == 302 and "inspect" in response.url
     assert trainer_client.get(response.url).status_code == 200
+
+
+# ------------------------------------------------- class pages (QA fixes)
+
+
+def test_qr_codes_are_svg_images_browsers_draw(client_for, trainer, klass):
+    import base64
+    import re
+    from xml.etree import ElementTree
+
+    body = client_for(trainer).get(reverse("courses_class_qr", args=[klass.pk]))
+    pattern = r'src="data:image/svg\+xml;base64,([^"]+)"'
+    uris = re.findall(pattern, body.content.decode())
+    assert len(uris) == 2
+    for uri in uris:
+        svg = base64.b64decode(uri).decode()
+        # An SVG shown through <img> is drawn only with its namespace declared.
+        assert 'xmlns="http://www.w3.org/2000/svg"' in svg
+        root = ElementTree.fromstring(svg)  # noqa: S314 - our own markup
+        assert root.tag == "{http://www.w3.org/2000/svg}svg"
+        assert int(root.get("width")) > 100
+
+
+def test_class_nav_buttons_follow_wagtail_icon_buttons(client_for, trainer, klass):
+    import re
+
+    client = client_for(trainer)
+    for name in ("courses_class_attendance", "courses_class_qr", "courses_class_close"):
+        body = client.get(reverse(name, args=[klass.pk])).content.decode()
+        nav = body.split('data-testid="class-nav"')[1].split("</nav>")[0]
+        buttons = re.findall(r'<a class="([^"]+)"[^>]*>(.*?)</a>', nav, re.S)
+        assert len(buttons) == 5
+        for classes, inner in buttons:
+            # Wagtail 8 sizes a button's icon only inside "bicolor button--icon"
+            # with the icon wrapped; a bare {% icon %} is drawn at 300x150.
+            assert {"button", "bicolor", "button--icon"} <= set(classes.split())
+            assert '<span class="icon-wrapper"><svg' in inner
+            assert re.sub(r"<[^>]+>", "", inner).strip()  # a visible label
+        labels = [re.sub(r"<[^>]+>", "", inner).strip() for _, inner in buttons]
+        assert labels == [
+            "编辑培训班、课次和学员",
+            "考勤",
+            "导入考勤",
+            "签到二维码",
+            "结业",
+        ]
+
+
+def _mark(klass, learner, other):
+    morning, afternoon = klass.sessions.all()
+    services.attendance_mark(
+        session=morning, statuses={learner.pk: "present", other.pk: "present"}
+    )
+    services.attendance_mark(
+        session=afternoon, statuses={learner.pk: "present", other.pk: "absent"}
+    )
+
+
+def test_close_page_previews_who_loses_hours(client_for, trainer, learner, klass):
+    other = klass.participants.exclude(cadre=learner).get().cadre
+    _mark(klass, learner, other)
+    body = (
+        client_for(trainer)
+        .get(reverse("courses_class_close", args=[klass.pk]), **EN)
+        .content.decode()
+    )
+    preview = body.split('data-testid="preview"')[1].split("</table>")[0]
+    rows = {
+        row.split("</td>")[0].removeprefix("<td>"): row
+        for row in preview.split("<tr>")[2:]
+    }
+    assert "Would earn hours" in rows[learner.employee_no]
+    assert "<td>0.0</td><td>7.0</td>" in rows[learner.employee_no]
+    assert "Would get no hours" in rows[other.employee_no]
+    assert "Absent 3.5 of 7.0 hours, more than 1/7." in rows[other.employee_no]
+    assert "1 of 2 participants would get no hours." in body
+    assert 'name="confirm"' in body
+    klass.refresh_from_db()
+    assert klass.closed_at is None  # previewing saves nothing
+    assert not TrainingRecord.objects.exists()
+
+
+def test_closing_needs_confirmation(client_for, trainer, learner, klass):
+    client = client_for(trainer)
+    url = reverse("courses_class_close", args=[klass.pk])
+    response = client.post(url, follow=True, **EN)
+    assert "Tick the box to confirm" in response.content.decode()
+    klass.refresh_from_db()
+    assert klass.closed_at is None
+    client.post(url, {"confirm": "yes"})
+    klass.refresh_from_db()
+    assert klass.closed_at is not None
+
+
+def test_class_cannot_close_before_its_last_session_ends(
+    client_for, trainer, learner, province
+):
+    from courses.errors import ClassNotOver
+
+    klass = f.training_class(organiser=province["root"], participants=[learner])
+    last_end = klass.sessions.order_by("-ends_at").first().ends_at
+    with pytest.raises(ClassNotOver, match="before its last session has ended"):
+        services.class_close(training_class=klass)
+    client = client_for(trainer)
+    url = reverse("courses_class_close", args=[klass.pk])
+    page = client.get(url, **EN).content.decode()
+    assert 'data-testid="not-over"' in page
+    assert 'data-testid="close-form"' not in page
+    response = client.post(url, {"confirm": "yes"}, follow=True, **EN)
+    assert "before its last session has ended" in response.content.decode()
+    klass.refresh_from_db()
+    assert klass.closed_at is None
+    result = services.class_close(
+        training_class=klass, now=last_end + dt.timedelta(minutes=1)
+    )
+    assert [p.cadre_id for p in result.refused] == [learner.pk]

@@ -166,7 +166,7 @@ def test_class_close_applies_one_seventh_rule(province, trainer):
         CadreFactory(unit=province["chengguan"]) for _ in range(3)
     )
     # 7 sessions of 1 hour: missing 1 hour is exactly 1/7 (allowed), 2 is not.
-    klass = f.training_class(
+    klass = f.ended_class(
         organiser=province["root"],
         participants=[present, slightly_absent, absent],
         sessions=[(1, f"第{i}讲") for i in range(7)],
@@ -194,7 +194,7 @@ def test_class_close_applies_one_seventh_rule(province, trainer):
 
 def test_class_rule_is_configurable(province):
     cadre = CadreFactory(unit=province["chengguan"])
-    klass = f.training_class(organiser=province["root"], participants=[cadre])
+    klass = f.ended_class(organiser=province["root"], participants=[cadre])
     klass.absence_limit_divisor = 2
     klass.save()
     morning, afternoon = klass.sessions.all()
@@ -274,7 +274,7 @@ def test_class_closing_issues_certificates_to_those_who_earned(
     from tests.personnel.certificate_helpers import make_template
 
     present, absent = (CadreFactory(unit=province["chengguan"]) for _ in range(2))
-    klass = f.training_class(organiser=province["root"], participants=[present, absent])
+    klass = f.ended_class(organiser=province["root"], participants=[present, absent])
     klass.certificate_template = make_template()
     klass.save()
     for session in klass.sessions.all():
