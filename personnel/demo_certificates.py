@@ -1,15 +1,14 @@
-"""Demo certificates: two templates with a generated seal, and certificates
-for what the demo cadres have completed. Safe to run again."""
+"""Demo certificates: three templates (course, class, exam) with a generated
+seal, and certificates for what the demo cadres have in their training
+archive. Safe to run again."""
 
-import datetime as dt
 import io
-from decimal import Decimal
 
 from django.core.files.images import ImageFile
 from wagtail.images import get_image_model
 
 from .certificates.artwork import seal_png
-from .certificates.services import Award, certificates_issue_bulk
+from .certificates.services import Award, certificate_revoke, certificates_issue_bulk
 from .models import (
     Cadre,
     Certificate,
@@ -17,6 +16,7 @@ from .models import (
     ExamResultRecord,
     TrainingRecord,
 )
+from .models.certificates import CertificateStatus
 
 ORGANISATION = "甘肃省生态环境厅"
 TEMPLATES = [
@@ -40,17 +40,32 @@ TEMPLATES = [
         ),
         "orientation": "portrait",
     },
+    {
+        # An exam awards no hours: its certificate says it was passed.
+        "name": "考试合格证书（考试）",
+        "title": "考试合格证书",
+        "body": (
+            "{name} 同志：\n"
+            "于 {end_date} 参加{subject}，考试成绩 {score} 分，成绩合格，特发此证。"
+        ),
+        "orientation": "landscape",
+    },
 ]
-DEMO_CLASS = ("class", "demo-2026-01", "2026年全省生态环境执法能力提升培训班")
-DEMO_EXAM = ("exam", "demo-2026-01", "生态环境行政处罚办案规范考试")
+COURSE, CLASS, EXAM = range(3)
+# Earlier versions of this loader issued certificates for a class and an exam
+# that exist nowhere else in the demo (no class, no hours record): they are
+# revoked when the demo is loaded again.
+FICTIONAL_SUBJECT_ID = "demo-2026-01"
+FICTIONAL_REASON = "演示数据更正：该培训班或考试不存在，培训档案中没有对应记录。"
 
 
 def load_demo(*, stdout) -> None:
     seal = _seal()
     templates = [_template(spec, seal) for spec in TEMPLATES]
     before = Certificate.objects.count()
+    _fictional_revoke()
     _from_archive(templates)
-    _demo_subjects(templates)
+    _learner_archive(templates)
     stdout.write(
         f"certificates: {len(templates)} templates, "
         f"{Certificate.objects.count() - before} certificates issued"
@@ -77,6 +92,16 @@ def _template(spec, seal):
     return template
 
 
+def _fictional_revoke() -> None:
+    fictional = Certificate.objects.filter(
+        subject_id=FICTIONAL_SUBJECT_ID, status=CertificateStatus.VALID
+    )
+    for certificate_id in fictional.values_list("pk", flat=True):
+        certificate_revoke(
+            certificate_id=certificate_id, reason=FICTIONAL_REASON, revoked_by_id=None
+        )
+
+
 def _from_archive(templates) -> None:
     """Certificates for a few completions and passes the other apps posted
     into the training archive (when their demo data exist)."""
@@ -85,64 +110,55 @@ def _from_archive(templates) -> None:
         .exclude(source_id="")
         .order_by("id")[:20]
     )
-    for record in records:
-        certificates_issue_bulk(
-            template_id=templates[0 if record.source_type == "course" else 1].pk,
-            subject_type=record.source_type,
-            subject_id=record.source_id,
-            subject_title=record.title,
-            awards=[Award(record.cadre_id, record.completed_on, record.hours)],
-        )
+    _records_certify(templates, records)
     passes = ExamResultRecord.objects.filter(passed=True).order_by("id")[:10]
-    for result in passes:
-        certificates_issue_bulk(
-            template_id=templates[0].pk,
-            subject_type="exam",
-            subject_id=result.exam_ref,
-            subject_title=result.exam_title,
-            awards=[Award(result.cadre_id, result.taken_on, None, result.score)],
-        )
+    _passes_certify(templates, passes)
 
 
-def _demo_subjects(templates) -> None:
-    """A closed class and a passed exam in the learner's city, so that every
-    demo account has certificates to list, download and print."""
+def _learner_archive(templates) -> None:
+    """Every course, class and exam in the archive of the learner and of a
+    few colleagues in their city gets its certificate, so that every demo
+    account has certificates to list, download and print, each backed by a
+    record in the training archive."""
     learner = (
         Cadre.objects.filter(user__username="learner").select_related("unit").first()
     )
     if learner is None:
         return
-    classmates = list(
-        Cadre.objects.filter(unit__path__startswith=learner.unit.get_parent().path)
-        .exclude(pk=learner.pk)
-        .order_by("employee_no")[:11]
+    colleagues = Cadre.objects.filter(
+        unit__path__startswith=learner.unit.get_parent().path
+    ).order_by("employee_no")[:12]
+    people = [learner.pk, *colleagues.values_list("pk", flat=True)]
+    records = (
+        TrainingRecord.objects.filter(
+            cadre_id__in=people, source_type__in=["course", "class"]
+        )
+        .exclude(source_id="")
+        .order_by("id")
     )
-    people = [learner, *classmates]
-    subject_type, subject_id, title = DEMO_CLASS
-    certificates_issue_bulk(
-        template_id=templates[1].pk,
-        subject_type=subject_type,
-        subject_id=subject_id,
-        subject_title=title,
-        awards=[
-            Award(c.pk, dt.date(2026, 3, 20), Decimal("40"), None, dt.date(2026, 3, 16))
-            for c in people
-        ],
-    )
-    subject_type, subject_id, title = DEMO_EXAM
-    certificates_issue_bulk(
-        template_id=templates[0].pk,
-        subject_type=subject_type,
-        subject_id=subject_id,
-        subject_title=title,
-        awards=[
-            Award(
-                c.pk,
-                dt.date(2026, 4, 8),
-                Decimal("8"),
-                Decimal(88 + i % 10),
-                dt.date(2026, 4, 8),
-            )
-            for i, c in enumerate(people[:6])
-        ],
-    )
+    _records_certify(templates, records)
+    passes = ExamResultRecord.objects.filter(cadre_id__in=people, passed=True)
+    _passes_certify(templates, passes.order_by("id"))
+
+
+def _records_certify(templates, records) -> None:
+    for record in records:
+        template = templates[COURSE if record.source_type == "course" else CLASS]
+        certificates_issue_bulk(
+            template_id=template.pk,
+            subject_type=record.source_type,
+            subject_id=record.source_id,
+            subject_title=record.title,
+            awards=[Award(record.cadre_id, record.completed_on, record.hours)],
+        )
+
+
+def _passes_certify(templates, passes) -> None:
+    for result in passes:
+        certificates_issue_bulk(
+            template_id=templates[EXAM].pk,
+            subject_type="exam",
+            subject_id=result.exam_ref,
+            subject_title=result.exam_title,
+            awards=[Award(result.cadre_id, result.taken_on, None, result.score)],
+        )

@@ -8,6 +8,7 @@ NAV_ITEMS = [
     ("courses:catalogue", _("Course centre"), False),
     ("courses:my_learning", _("My learning"), True),
     ("assessments:my_exams", _("My exams"), True),
+    ("personnel:my_certificates", _("My certificates"), True),
     ("personnel:my_profile", _("My profile"), True),
 ]
 

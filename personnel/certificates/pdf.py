@@ -64,8 +64,29 @@ def unknown_placeholders(body: str) -> list[str]:
     return sorted({m for m in PLACEHOLDER_RE.findall(body) if m not in PLACEHOLDERS})
 
 
-def body_paragraphs(body: str, values: dict[str, str]) -> list[dict]:
+CLAUSE_RE = re.compile(r"[^，,；;。]*[，,；;。]?")
+CLAUSE_ENDS = "。；;"
+
+
+def _without_empty_clauses(line: str, values: dict[str, str | None]) -> str:
+    """Leave out each clause (up to a comma or full stop) that names a
+    placeholder with no value, so a certificate without hours (an exam)
+    says nothing about hours instead of printing "共计 — 学时". A clause that
+    closed a sentence hands its full stop to the clause before it."""
+    kept = []
+    for clause in filter(None, CLAUSE_RE.findall(line)):
+        names = PLACEHOLDER_RE.findall(clause)
+        if any(name in values and values[name] is None for name in names):
+            if kept and clause[-1:] in CLAUSE_ENDS:
+                kept[-1] = kept[-1].rstrip("，,") + clause[-1]
+            continue
+        kept.append(clause)
+    return "".join(kept)
+
+
+def body_paragraphs(body: str, values: dict[str, str | None]) -> list[dict]:
     """Fill the placeholders; each non-empty line becomes a paragraph.
+    A value of None (no hours, no score) drops the clause that names it.
 
     In the salutation (a line ending with a colon, e.g. "{name} 同志：") the
     filled-in values are underlined as on a printed form; in the running
@@ -83,9 +104,11 @@ def body_paragraphs(body: str, values: dict[str, str]) -> list[dict]:
     paragraphs = []
     for line in body.splitlines():
         line = line.strip()
+        salutation = line.endswith(("：", ":"))
+        if not salutation:
+            line = _without_empty_clauses(line, values)
         if not line:
             continue
-        salutation = line.endswith(("：", ":"))
         parts = PLACEHOLDER_RE.split(line)
         html = "".join(
             escape(part) if i % 2 == 0 else fill(part, salutation)

@@ -46,6 +46,10 @@ def verification_code_new() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
+def _optional_number(value: Decimal | None) -> str | None:
+    return None if value is None else pdf.number_text(value)
+
+
 def printed_facts(
     *, template: CertificateTemplate, certificate: Certificate, cadre: Cadre
 ) -> dict:
@@ -54,8 +58,9 @@ def printed_facts(
         "name": cadre.name,
         "unit": cadre.unit.name,
         "subject": certificate.subject_title,
-        "hours": pdf.number_text(certificate.hours),
-        "score": pdf.number_text(certificate.score),
+        # None, not "—": the renderer leaves out the clause that names it.
+        "hours": _optional_number(certificate.hours),
+        "score": _optional_number(certificate.score),
         "start_date": pdf.date_zh(certificate.started_on or certificate.completed_on),
         "end_date": pdf.date_zh(certificate.completed_on),
         "issued_on": pdf.date_zh(certificate.issued_on),

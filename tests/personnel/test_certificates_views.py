@@ -146,3 +146,18 @@ def test_my_certificates_query_count_does_not_grow(
     with django_assert_max_num_queries(8):
         response = client.get(reverse("personnel:my_certificates"))
     assert response.content.decode().count('data-testid="certificate"') == 8
+
+
+def test_my_page_links_each_valid_certificate_to_its_pdf(
+    client_for, learner, cert_template
+):
+    kept = issue(learner, cert_template, subject_id="1")
+    revoked = issue(learner, cert_template, subject_id="2")
+    services.certificate_revoke(
+        certificate_id=revoked.pk, reason="重复发放", revoked_by_id=None
+    )
+    html = client_for(learner).get("/me/").content.decode()
+    section = html.split('data-testid="certificates"', 1)[1].split("</section>", 1)[0]
+    download = reverse("personnel:certificate_download", args=[kept.pk])
+    assert f'href="{download}"' in section
+    assert reverse("personnel:certificate_download", args=[revoked.pk]) not in section
