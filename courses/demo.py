@@ -37,6 +37,8 @@ from .models import (
 ASSETS = Path(__file__).resolve().parent / "demo_assets"
 VIDEO_TITLE = "现场检查规范流程（演示视频）"
 HANDOUT_TITLE = "生态环境行政处罚案卷评查要点（学习资料）"
+# The handout is about penalty case files: only courses on that subject carry it.
+HANDOUT_TOPICS = ("案卷", "处罚", "执法文书")
 PALETTE = {
     "political_theory": ((142, 27, 32), (192, 38, 45)),
     "policy_regulations": ((11, 46, 92), (31, 111, 209)),
@@ -50,6 +52,7 @@ def load_demo(*, stdout) -> None:
     assets = {"video": _video(), "handout": _handout()}
     for number, spec in enumerate(COURSES, start=1):
         _course(index, number, spec, assets)
+    _handout_detach(assets["handout"])
     _learning()
     _classes()
     stdout.write(
@@ -187,10 +190,35 @@ def _lesson_body(spec, lesson_title, position, assets, cover):
     if position == 0:
         body.append(("image", {"image": cover, "decorative": False, "alt_text": title}))
     body.append(("callout", {"tone": "key", "title": "要点", "text": f"<p>{key}</p>"}))
-    if position == 1 and ("enforcement" in teams or "supervision" in teams):
+    if position == 1 and _handout_fits(title):
         body.append(("document", {"document": assets["handout"], "label": ""}))
     body.append(("paragraph", f"<p>{PARAGRAPHS[2].format(**words)}</p>"))
     return body
+
+
+def _handout_fits(course_title: str) -> bool:
+    return any(topic in course_title for topic in HANDOUT_TOPICS)
+
+
+def _handout_detach(handout) -> None:
+    """Earlier versions of this loader attached the handout to every second
+    lesson of courses for enforcement or supervision, political theory
+    included; publish those lessons again without it."""
+    for lesson in LessonPage.objects.live().specific():
+        course = lesson.get_parent()
+        if _handout_fits(course.title):
+            continue
+        blocks = [
+            (block.block_type, block.value)
+            for block in lesson.body
+            if not (
+                block.block_type == "document"
+                and block.value["document"].pk == handout.pk
+            )
+        ]
+        if len(blocks) != len(lesson.body):
+            lesson.body = blocks
+            lesson.save_revision().publish()
 
 
 def _course(index, number, spec, assets) -> CoursePage:

@@ -19,7 +19,9 @@ def catalogue(request):
     url = selectors.catalogue_url()
     if url is None:
         raise Http404(_("The course centre has not been published yet."))
-    return redirect(url)
+    # Filters travel along (the home page's team cards link here with ?team=).
+    query = request.GET.urlencode()
+    return redirect(f"{url}?{query}" if query else url)
 
 
 def _cadre_or_404(request):

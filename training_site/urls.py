@@ -8,6 +8,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from personnel.forms import SignInForm
 from training_site.jsi18n import javascript_catalog_view
+from training_site.views import favicon
 
 urlpatterns = [
     # First: the exam endpoints carry nearly every request of an exam day.
@@ -16,6 +17,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", javascript_catalog_view(), name="javascript-catalog"),
+    path("favicon.ico", favicon, name="favicon"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(authentication_form=SignInForm),

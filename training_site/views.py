@@ -1,4 +1,5 @@
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 
 
 def permission_denied(request, exception=None):
@@ -11,3 +12,9 @@ def page_not_found(request, exception=None):
 
 def server_error(request):
     return render(request, "500.html", status=500)
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says; send them to the
+    static file (hashed name in production, so it can be cached for long)."""
+    return redirect(static("favicon.ico"), permanent=True)

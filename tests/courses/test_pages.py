@@ -181,3 +181,15 @@ def test_admin_page_search_finds_chinese_words():
     assert found == [course]
     lessons = list(LessonPage.objects.live().search("笔录"))
     assert [lesson.title for lesson in lessons] == ["环境监测质量控制 第1课"]
+
+
+def test_course_page_labels_the_lecturer_not_the_trainer_role(client):
+    course = f.course("党的二十大精神与生态环境保护")
+    course.trainer_name = "省委党校 陈教授"
+    course.save_revision().publish()
+    body = client.get(course.url).content.decode()
+    # "Trainer" is also the role 培训管理员 in personnel's catalogue.
+    assert "<dt>授课教师</dt><dd>省委党校 陈教授</dd>" in body
+    assert "培训管理员" not in body
+    english = client.get(course.url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "<dt>Trainer</dt>" in english

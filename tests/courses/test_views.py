@@ -114,3 +114,33 @@ def test_qr_sign_in_view(client_for, learner, province):
     assert response.status_code == 302
     assert Attendance.objects.get().status == "present"
     assert client.get(reverse("courses:sign_in", args=["bad"])).status_code == 404
+
+
+# ------------------------------------------------------------ QA fixes
+
+
+def test_my_learning_links_to_my_certificates(client_for, learner):
+    body = client_for(learner).get(reverse("courses:my_learning")).content.decode()
+    section = body.split('data-testid="my-certificates-link"')[1].split("</section>")[0]
+    assert f'href="{reverse("personnel:my_certificates")}"' in section
+    assert "我的证书" in section
+
+
+def test_hours_summary_uses_a_chinese_comma_in_chinese(client_for, learner):
+    client = client_for(learner)
+    body = client.get(reverse("courses:my_learning")).content.decode()
+    standing = body.split('data-testid="standing"')[1].split("</p>")[0]
+    assert "学时，本年网络培训" in standing
+    assert "学时, " not in standing
+    english = client.get(reverse("courses:my_learning"), HTTP_ACCEPT_LANGUAGE="en")
+    assert "hours, online 0.0 of" in english.content.decode()
+
+
+def test_catalogue_link_keeps_the_team_filter(client, province):
+    f.course("监测课程", teams=("monitoring",))
+    response = client.get(reverse("courses:catalogue"), {"team": "monitoring"})
+    assert response.status_code == 302
+    assert response.url.endswith("?team=monitoring")
+    page = client.get(response.url).content.decode()
+    assert '<option value="monitoring" selected>' in page
+    assert client.get(reverse("courses:catalogue")).url.endswith("/courses/")

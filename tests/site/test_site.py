@@ -140,3 +140,46 @@ def test_production_refuses_to_start_without_secrets(tmp_path):
     )
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+# ------------------------------------------------------------ QA fixes
+
+
+def test_main_navigation_links_to_my_certificates(client_for, learner):
+    html = client_for(learner).get("/").content.decode()
+    nav = html.split('class="mainnav"')[1].split("</nav>")[0]
+    assert f'<a href="{reverse("personnel:my_certificates")}">我的证书</a>' in nav
+
+
+@pytest.mark.django_db
+def test_home_team_cards_open_the_catalogue_for_their_team(client):
+    html = client.get("/").content.decode()
+    catalogue = reverse("courses:catalogue")
+    for code in ("supervision", "enforcement", "monitoring", "eia", "emergency"):
+        assert f'href="{catalogue}?team={code}" data-testid="team-{code}"' in html
+
+
+@pytest.mark.django_db
+def test_favicon_is_linked_and_served(client):
+    from django.contrib.staticfiles import finders
+
+    html = client.get("/").content.decode()
+    assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in html
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response.url == "/static/favicon.ico"
+    with open(finders.find("favicon.ico"), "rb") as icon:
+        assert icon.read(4) == b"\x00\x00\x01\x00"  # an ICO file
+    with open(finders.find("favicon.svg")) as svg:
+        assert 'xmlns="http://www.w3.org/2000/svg"' in svg.read()
+
+
+@pytest.mark.django_db
+def test_english_home_translates_template_strings(client):
+    # The page title and intro are page content (Wagtail pages, one locale),
+    # shown as the editors wrote them; the template's own words follow the
+    # language.
+    html = client.get("/", **EN).content.decode()
+    for words in ("The five teams", "Law enforcement", "Course centre", "Sign in"):
+        assert words in html
+    assert "五支队伍</h2>" not in html
