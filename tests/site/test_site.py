@@ -183,3 +183,13 @@ def test_english_home_translates_template_strings(client):
     for words in ("The five teams", "Law enforcement", "Course centre", "Sign in"):
         assert words in html
     assert "五支队伍</h2>" not in html
+
+
+def test_site_pagination_label_leaves_wagtails_pages_alone():
+    """The site's pagination says 分页 in its own context; Wagtail's menu
+    item "Pages" stays 页面 (a plain "Pages" msgid here used to win)."""
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        assert translation.gettext("Pages") == "页面"
+        assert translation.pgettext("pagination", "Pages") == "分页"
