@@ -193,3 +193,9 @@ def test_site_pagination_label_leaves_wagtails_pages_alone():
     with translation.override("zh-hans"):
         assert translation.gettext("Pages") == "页面"
         assert translation.pgettext("pagination", "Pages") == "分页"
+
+
+def test_admin_sign_in_names_the_platform_and_leads_back(client, db):
+    html = client.get("/admin/login/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "登录管理后台" in html and "登录Wagtail" not in html
+    assert 'data-testid="back-to-learning"' in html and "返回学习平台" in html
