@@ -199,3 +199,5 @@ def test_admin_sign_in_names_the_platform_and_leads_back(client, db):
     html = client.get("/admin/login/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "登录管理后台" in html and "登录Wagtail" not in html
     assert 'data-testid="back-to-learning"' in html and "返回学习平台" in html
+    label = html.split('for="id_password"', 1)[1].split("</label>", 1)[0]
+    assert "密码" in label and "Password" not in label

@@ -239,6 +239,7 @@ WAGTAILDOCS_EXTENSIONS += ["mp4", "webm"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 50 * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAIL_USER_EDIT_FORM = None
+WAGTAILADMIN_USER_LOGIN_FORM = "training_site.admin_forms.AdminLoginForm"
 
 # Domain settings
 SITE_NAME = _("Five Teams Training & Assessment Platform")
