@@ -580,7 +580,7 @@ def answer_texts(*, snapshot: dict, response) -> dict[str, str]:
             "key": _true_false(snapshot.get("correct_bool")),
         }
     if qtype == QuestionType.FILL_BLANK:
-        key = " / ".join(snapshot.get("accepted_answers") or []) or "—"
+        key = "；".join(snapshot.get("accepted_answers") or []) or "—"
         if snapshot.get("numeric_tolerance"):
             key = f"{key} (± {snapshot['numeric_tolerance']})"
         answer = "—" if response in (None, "") else str(response)
