@@ -361,6 +361,7 @@ def test_class_cannot_close_before_its_last_session_ends(
     page = client.get(url, **EN).content.decode()
     assert 'data-testid="not-over"' in page
     assert 'data-testid="close-form"' not in page
+    assert "counts every session without attendance as missed" in page
     response = client.post(url, {"confirm": "yes"}, follow=True, **EN)
     assert "before its last session has ended" in response.content.decode()
     klass.refresh_from_db()
