@@ -64,9 +64,9 @@ def _mean(values: list[Decimal]) -> Decimal | None:
     return (sum(values, Decimal("0")) / len(values)).quantize(Decimal("0.001"))
 
 
-def _options(
-    question_id: int, qtype: str, responses: list, snapshot: dict
-) -> list[OptionCount]:
+def _options(snapshot: dict, responses: list, choices: list) -> list[OptionCount]:
+    """``choices``: the question's current options (QuestionChoice), in order."""
+    qtype = snapshot["qtype"]
     if qtype == "true_false":
         counts = Counter(responses)
         key = snapshot.get("correct_bool")
@@ -85,7 +85,6 @@ def _options(
     for response in responses:
         for choice_id in response if isinstance(response, list) else [response]:
             counts[choice_id] += 1
-    choices = QuestionChoice.objects.filter(question_id=question_id)
     rows = [
         OptionCount(chr(ord("A") + i), c.text, counts[c.pk], c.fraction > 0)
         for i, c in enumerate(choices)
@@ -109,6 +108,10 @@ def exam_item_analysis(*, exam, attempts=None) -> list[ItemStats]:
         by_question.setdefault(question_id, []).append(
             (attempt_id, fraction, response, snapshot)
         )
+    # Every analysed question's options in one query, not one per question.
+    choices: dict[int, list] = {}
+    for choice in QuestionChoice.objects.filter(question_id__in=by_question):
+        choices.setdefault(choice.question_id, []).append(choice)
     stats = []
     for question_id, entries in sorted(by_question.items()):
         snapshot = entries[0][3]
@@ -127,10 +130,9 @@ def exam_item_analysis(*, exam, attempts=None) -> list[ItemStats]:
                     None if p_upper is None or p_lower is None else p_upper - p_lower
                 ),
                 options=_options(
-                    question_id,
-                    snapshot["qtype"],
-                    [r for _a, _f, r, _s in entries],
                     snapshot,
+                    [r for _a, _f, r, _s in entries],
+                    choices.get(question_id, []),
                 ),
             )
         )

@@ -117,3 +117,18 @@ def test_score_distribution(sat_exam):
     assert distribution["count"] == 10 and distribution["passed"] == 4
     assert distribution["pass_rate"] == 40.0
     assert distribution["mean"] == 52.0 and distribution["median"] == 50.0
+
+
+def test_item_analysis_reads_options_in_one_query(sat_exam):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    exam, _questions = sat_exam
+    with CaptureQueriesContext(connection) as captured:
+        stats = exam_item_analysis(exam=exam)
+    choice_queries = [
+        q["sql"] for q in captured.captured_queries if "questionchoice" in q["sql"]
+    ]
+    assert len(stats) == 4
+    assert len(choice_queries) == 1, choice_queries
+    assert len(captured.captured_queries) == 3
