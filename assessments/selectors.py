@@ -566,13 +566,9 @@ def answer_texts(*, snapshot: dict, response) -> dict[str, str]:
     true/false in words, typed answers as typed. "—" where there is none."""
     qtype = snapshot["qtype"]
     if qtype in CHOICE_TYPES:
-        chosen = set(response if isinstance(response, list) else [response])
-        lettered = [
-            (f"{chr(ord('A') + index)}. {choice['text']}", choice)
-            for index, choice in enumerate(snapshot["choices"])
-        ]
-        answer = [text for text, choice in lettered if choice["id"] in chosen]
-        key = [text for text, choice in lettered if Decimal(choice["fraction"]) > 0]
+        options = _choice_rows(snapshot, response)
+        answer = [f"{o['letter']}. {o['text']}" for o in options if o["chosen"]]
+        key = [f"{o['letter']}. {o['text']}" for o in options if o["correct"]]
         return {"answer": "；".join(answer) or "—", "key": "；".join(key) or "—"}
     if qtype == QuestionType.TRUE_FALSE:
         return {
@@ -607,17 +603,23 @@ def items_with_answer_texts(items) -> list[PaperItem]:
 
 
 def _review_row(item: PaperItem) -> dict:
-    snapshot = item.snapshot
-    chosen = item.response if isinstance(item.response, list) else [item.response]
     return {
         "item": item,
-        "snapshot": snapshot,
-        "choices": [
-            {
-                "text": c["text"],
-                "correct": Decimal(c["fraction"]) > 0,
-                "chosen": c["id"] in chosen,
-            }
-            for c in snapshot["choices"]
-        ],
+        "snapshot": item.snapshot,
+        "choices": _choice_rows(item.snapshot, item.response),
     }
+
+
+def _choice_rows(snapshot: dict, response) -> list[dict]:
+    """The options in the order the candidate saw them: letter, text, whether
+    the key gives them credit and whether the candidate chose them."""
+    chosen = response if isinstance(response, list) else [response]
+    return [
+        {
+            "letter": chr(ord("A") + index),
+            "text": choice["text"],
+            "correct": Decimal(choice["fraction"]) > 0,
+            "chosen": choice["id"] in chosen,
+        }
+        for index, choice in enumerate(snapshot["choices"])
+    ]
