@@ -16,6 +16,7 @@ from tests.assessments.factories import (
     BankFactory,
     fixed_exam,
     short_answer,
+    sit,
     true_false,
 )
 from tests.personnel.factories import CadreFactory
@@ -38,16 +39,7 @@ def graded_exam(province, django_capture_on_commit_callbacks):
         CadreFactory(unit=province["qinzhou"], name="秦州丙"),
     ]
     for cadre in people:
-        attempt = services.attempt_start(exam=exam, cadre=cadre)
-        for question, value in ((tf, True), (essay, "答案")):
-            services.answer_save(
-                attempt_id=attempt.pk,
-                user_id=cadre.user_id,
-                question_id=question.pk,
-                response=value,
-                seq=1,
-            )
-        services.attempt_submit(attempt_id=attempt.pk, user_id=cadre.user_id)
+        sit(exam, cadre, {tf: True, essay: "答案"})
     return exam, tf, essay, people
 
 
@@ -342,22 +334,17 @@ def test_trainer_reads_answers_and_keys_in_words(client_for, trainer, province):
     blank = fill_blank(bank, accepted=["按日连续处罚"])
     exam = fixed_exam([one, many, tf, blank], title="执法考试")
     cadre = CadreFactory(unit=province["chengguan"])
-    attempt = services.attempt_start(exam=exam, cadre=cadre)
     ids = {c.text: c.pk for q in (one, many) for c in q.choices.all()}
-    for question, value in (
-        (one, ids["无需许可"]),
-        (many, [ids["现场检查"], ids["罚款"]]),
-        (tf, True),
-        (blank, "按日计罚"),
-    ):
-        services.answer_save(
-            attempt_id=attempt.pk,
-            user_id=cadre.user_id,
-            question_id=question.pk,
-            response=value,
-            seq=1,
-        )
-    services.attempt_submit(attempt_id=attempt.pk, user_id=cadre.user_id)
+    attempt = sit(
+        exam,
+        cadre,
+        {
+            one: ids["无需许可"],
+            many: [ids["现场检查"], ids["罚款"]],
+            tf: True,
+            blank: "按日计罚",
+        },
+    )
     page = client_for(trainer).get(f"/admin/assessments/attempts/{attempt.pk}/")
     rows = {
         cells[0]: cells[2:4] for cells in _table_rows(page.content.decode(), "items")

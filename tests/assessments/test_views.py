@@ -267,22 +267,14 @@ def test_learner_pages_use_the_exam_words_in_chinese(client_for, learner, exam):
     """Words shared with other apps' catalogues ("Open now", "Passed",
     "closed at") carry a context here: the exam pages must not borrow the
     classes' 正在签到/结业时间 or the archive's 是否及格."""
-    from tests.assessments.factories import true_false
+    from tests.assessments.factories import BankFactory, fixed_exam, sit, true_false
 
     client = client_for(learner)
     zh = {"HTTP_ACCEPT_LANGUAGE": "zh-hans"}
     listing = client.get(reverse("assessments:my_exams"), **zh).content.decode()
     assert "进行中" in listing and "正在签到" not in listing
-    passing = fixed_exam_for_pass(true_false)
-    attempt = services.attempt_start(exam=passing["exam"], cadre=learner)
-    services.answer_save(
-        attempt_id=attempt.pk,
-        user_id=learner.user_id,
-        question_id=passing["question"].pk,
-        response=True,
-        seq=1,
-    )
-    services.attempt_submit(attempt_id=attempt.pk, user_id=learner.user_id)
+    question = true_false(BankFactory(), answer=True, points=2)
+    attempt = sit(fixed_exam([question], pass_mark=1), learner, {question: True})
     listing = client.get(reverse("assessments:my_exams"), **zh).content.decode()
     assert '<span class="tag pass">合格</span>' in listing
     assert "是否及格" not in listing
@@ -291,10 +283,3 @@ def test_learner_pages_use_the_exam_words_in_chinese(client_for, learner, exam):
     ).content.decode()
     assert "交卷时间" in result and "结业时间" not in result
     assert '<span class="tag pass">合格</span>' in result
-
-
-def fixed_exam_for_pass(true_false):
-    from tests.assessments.factories import BankFactory, fixed_exam
-
-    question = true_false(BankFactory(), answer=True, points=2)
-    return {"exam": fixed_exam([question], pass_mark=1), "question": question}

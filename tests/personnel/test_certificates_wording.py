@@ -45,21 +45,27 @@ def test_clause_naming_a_missing_value_is_left_out():
     assert "共计 8 学时" in paragraph["html"]
 
 
-def test_exam_certificate_prints_no_hours_sentence(
-    learner, tmp_path, django_capture_on_commit_callbacks
-):
-    # A template that names hours, used for an exam, which awards none.
-    template = make_template()
+def _exam_certificate_text(cadre, template, capture, tmp_path) -> str:
+    """The printed text of an exam certificate (no hours, score 88)."""
     certificate = issue_rendered(
-        learner,
+        cadre,
         template,
-        django_capture_on_commit_callbacks,
+        capture,
         subject_type="exam",
         title=EXAM_TITLE,
         hours=None,
         score=Decimal("88"),
     )
-    text = flat(pdftotext(pdf_path(certificate, tmp_path)))
+    return flat(pdftotext(pdf_path(certificate, tmp_path)))
+
+
+def test_exam_certificate_prints_no_hours_sentence(
+    learner, tmp_path, django_capture_on_commit_callbacks
+):
+    # A template that names hours, used for an exam, which awards none.
+    text = _exam_certificate_text(
+        learner, make_template(), django_capture_on_commit_callbacks, tmp_path
+    )
     assert f"参加{EXAM_TITLE}" in text
     assert "考核成绩88分，成绩合格" in text
     assert "学时" not in text and "—" not in text
@@ -70,16 +76,9 @@ def test_demo_exam_template_says_the_exam_was_passed(
 ):
     spec = demo_certificates.TEMPLATES[demo_certificates.EXAM]
     template = make_template(name=spec["name"], title=spec["title"], body=spec["body"])
-    certificate = issue_rendered(
-        learner,
-        template,
-        django_capture_on_commit_callbacks,
-        subject_type="exam",
-        title=EXAM_TITLE,
-        hours=None,
-        score=Decimal("88"),
+    text = _exam_certificate_text(
+        learner, template, django_capture_on_commit_callbacks, tmp_path
     )
-    text = flat(pdftotext(pdf_path(certificate, tmp_path)))
     assert f"参加{EXAM_TITLE}，考试成绩88分，成绩合格，特发此证。" in text
     assert "完成全部学习内容" not in text and "学时" not in text
 

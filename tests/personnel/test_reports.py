@@ -330,20 +330,12 @@ def test_pool_form_saves_criteria(world, hr, client_for):
     laws = world["x"].teams.get().competency_framework.dimensions.get(sort_order=1)
     response = client_for(hr).post(
         "/admin/hr/pools/add/",
-        {
-            "name": "执法骨干",
-            "max_age": 40,
-            "min_education": "bachelor",
-            "hours_years": 3,
-            "weight_exam": 50,
-            "weight_dimensions": 50,
-            "weight_hours": 0,
-            "weight_appraisal": 0,
-            "weight_certificates": 0,
-            "hours_full_marks": 150,
-            f"dim_{laws.pk}": "70",
-            "teams": [Team.objects.get(code="enforcement").pk],
-        },
+        _pool_post(
+            max_age=40,
+            min_education="bachelor",
+            teams=[Team.objects.get(code="enforcement").pk],
+            **{f"dim_{laws.pk}": "70"},
+        ),
     )
     pool = TalentPool.objects.get(name="执法骨干")
     assert response.status_code == 302
