@@ -565,18 +565,22 @@ def answer_texts(*, snapshot: dict, response) -> dict[str, str]:
     them: options by the letter and text the candidate saw (their order),
     true/false in words, typed answers as typed. "—" where there is none."""
     qtype = snapshot["qtype"]
+    separator = pgettext("answer list separator", "; ")
     if qtype in CHOICE_TYPES:
         options = _choice_rows(snapshot, response)
         answer = [f"{o['letter']}. {o['text']}" for o in options if o["chosen"]]
         key = [f"{o['letter']}. {o['text']}" for o in options if o["correct"]]
-        return {"answer": "；".join(answer) or "—", "key": "；".join(key) or "—"}
+        return {
+            "answer": separator.join(answer) or "—",
+            "key": separator.join(key) or "—",
+        }
     if qtype == QuestionType.TRUE_FALSE:
         return {
             "answer": _true_false(response),
             "key": _true_false(snapshot.get("correct_bool")),
         }
     if qtype == QuestionType.FILL_BLANK:
-        key = "；".join(snapshot.get("accepted_answers") or []) or "—"
+        key = separator.join(snapshot.get("accepted_answers") or []) or "—"
         if snapshot.get("numeric_tolerance"):
             key = f"{key} (± {snapshot['numeric_tolerance']})"
         answer = "—" if response in (None, "") else str(response)

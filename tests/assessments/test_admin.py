@@ -354,6 +354,12 @@ def test_trainer_reads_answers_and_keys_in_words(client_for, trainer, province):
     assert rows["3"] == ["正确", "错误"]
     assert rows["4"] == ["按日计罚", "按日连续处罚"]
     assert str(ids["无需许可"]) not in {cell for pair in rows.values() for cell in pair}
+    english = client_for(trainer).get(
+        f"/admin/assessments/attempts/{attempt.pk}/", **EN
+    )
+    rows = {c[0]: c[2:4] for c in _table_rows(english.content.decode(), "items")}
+    assert rows["2"] == ["A. 现场检查; C. 罚款", "A. 现场检查; B. 查封扣押"]
+    assert rows["3"] == ["True", "False"]
 
 
 def _table_rows(html: str, testid: str) -> list[list[str]]:
