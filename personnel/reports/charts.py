@@ -4,6 +4,7 @@ the PDF needs no font for them (ECharts draws the same charts on screen)."""
 import io
 import itertools
 import math
+import textwrap
 
 import matplotlib
 
@@ -40,20 +41,43 @@ def _svg(figure) -> str:
 
 def radar_svg(*, labels: list[str], series: list[tuple[str, list]]) -> str:
     """A radar chart (0-100) of one or more series over the same labels."""
+    return _svg(radar_figure(labels=labels, series=series))
+
+
+def radar_figure(*, labels: list[str], series: list[tuple[str, list]]):
     count = max(len(labels), 3)
     angles = [2 * math.pi * i / count for i in range(count)]
     figure = plt.figure(figsize=(4.2, 3.6))
     axes = figure.add_subplot(polar=True)
     axes.set_ylim(0, 100)
     axes.set_xticks(angles[: len(labels)])
-    axes.set_xticklabels(labels, fontsize=8)
+    axes.set_xticklabels([_wrapped(label) for label in labels], fontsize=8)
+    # Labels stand clear of the outer circle (a long one touched it): each
+    # grows away from the circle, on the side of the chart it stands on.
+    axes.tick_params(axis="x", pad=6)
+    for angle, text in zip(angles, axes.get_xticklabels(), strict=False):
+        side = math.cos(angle)
+        text.set_horizontalalignment(
+            "left" if side > 0.1 else "right" if side < -0.1 else "center"
+        )
     axes.tick_params(axis="y", labelsize=6)
     for name, values in series:
         points = [(v or 0) for v in values] + [0] * (count - len(values))
         axes.plot(angles + angles[:1], points + points[:1], linewidth=1.5, label=name)
         axes.fill(angles + angles[:1], points + points[:1], alpha=0.15)
     axes.legend(loc="upper right", bbox_to_anchor=(1.35, 1.1), fontsize=7)
-    return _svg(figure)
+    return figure
+
+
+def _wrapped(label: str) -> str:
+    """A long axis label on two or more lines: Chinese in two halves past 6
+    characters, other languages at word boundaries."""
+    if label.isascii():
+        return "\n".join(textwrap.wrap(label, 14)) or label
+    if len(label) <= 6:
+        return label
+    half = (len(label) + 1) // 2
+    return label[:half] + "\n" + label[half:]
 
 
 def bar_svg(*, categories: list, series: list[tuple[str, list]], stacked=True) -> str:

@@ -15,6 +15,7 @@ Team overview on 2026-11-30 (enforcement): ages X 33, Y 46, Z 31
 
 import datetime as dt
 import io
+import math
 from decimal import Decimal
 
 import pytest
@@ -727,3 +728,34 @@ def test_hour_requirement_list_shows_active_in_words(hr, client_for):
 )
 def test_huge_or_unknown_ids_in_hr_urls_never_500(world, hr, client_for, url):
     assert client_for(hr).get(url).status_code in (200, 404)
+
+
+def test_radar_labels_stand_clear_of_the_chart():
+    """Every dimension's label lies wholly outside the radar's outer circle
+    (a long one, 调查取证与案件办理, used to run into it), in Chinese and in
+    English."""
+    from matplotlib import pyplot as plt
+
+    from personnel.reports import charts
+
+    chinese = ["法律法规", "现场检查", "调查取证与案件办理", "行政处罚程序"]
+    english = ["Laws and regulations", "On-site inspection", "Evidence and case"]
+    for labels in (chinese + ["三线一单与规划环评"], english + ["Penalty procedure"]):
+        series = [("本人", [50] * len(labels))]
+        figure = charts.radar_figure(labels=labels, series=series)
+        renderer = figure.canvas.get_renderer()
+        axes = figure.axes[0]
+        circle = axes.get_window_extent(renderer)
+        centre_x, centre_y = (circle.x0 + circle.x1) / 2, (circle.y0 + circle.y1) / 2
+        radius = min(circle.width, circle.height) / 2
+        texts = [t for t in axes.get_xticklabels() if t.get_text()]
+        assert len(texts) == len(labels)
+        for text in texts:
+            box = text.get_window_extent(renderer)
+            nearest_x = min(max(centre_x, box.x0), box.x1)
+            nearest_y = min(max(centre_y, box.y0), box.y1)
+            distance = math.hypot(nearest_x - centre_x, nearest_y - centre_y)
+            assert distance > radius, (text.get_text(), distance, radius)
+        plt.close(figure)
+    assert charts._wrapped("调查取证与案件办理") == "调查取证与\n案件办理"
+    assert charts._wrapped("法律法规") == "法律法规"
