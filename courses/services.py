@@ -256,6 +256,8 @@ def enrolment_certificate_issue(*, enrolment_id: int) -> None:
             hours=course.credit_hours,
             score=None,
             completed_on=timezone.localdate(enrolment.completed_at),
+            # The certificate reads "from <joined> to <completed>".
+            started_on=timezone.localdate(enrolment.enrolled_at),
         )
     except personnel_api.CertificateError:
         logger.exception("Certificate for enrolment %s not issued", enrolment_id)

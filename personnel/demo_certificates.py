@@ -144,13 +144,39 @@ def _learner_archive(templates) -> None:
 def _records_certify(templates, records) -> None:
     for record in records:
         template = templates[COURSE if record.source_type == "course" else CLASS]
+        award = Award(
+            record.cadre_id, record.completed_on, record.hours,
+            started_on=_started_on(record),
+        )  # fmt: skip
         certificates_issue_bulk(
             template_id=template.pk,
             subject_type=record.source_type,
             subject_id=record.source_id,
             subject_title=record.title,
-            awards=[Award(record.cadre_id, record.completed_on, record.hours)],
+            awards=[award],
         )
+
+
+def _started_on(record):
+    """When the training began, as the real issuing paths say it: the class's
+    first day, or the day the cadre joined the course (the archive keeps only
+    the end). None when the demo has no such class or enrolment."""
+    from django.apps import apps
+    from django.utils import timezone
+
+    if not record.source_id.isdigit():
+        return None
+    if record.source_type == "class":
+        model = apps.get_model("courses", "TrainingClass")
+        found = model.objects.filter(pk=record.source_id).first()
+        return found.start_date if found else None
+    model = apps.get_model("courses", "Enrolment")
+    found = model.objects.filter(
+        course_id=record.source_id, cadre_id=record.cadre_id
+    ).first()
+    if found is None:
+        return None
+    return min(timezone.localdate(found.enrolled_at), record.completed_on)
 
 
 def _passes_certify(templates, passes) -> None:

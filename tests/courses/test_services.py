@@ -265,6 +265,10 @@ def test_course_completion_issues_certificate(
         "course",
         str(course.pk),
     )
+    # From the day the learner joined the course to the day they completed it.
+    enrolment = learner.course_enrolments.get(course=course)
+    assert certificate.started_on == timezone.localdate(enrolment.enrolled_at)
+    assert certificate.completed_on == timezone.localdate(enrolment.completed_at)
 
 
 def test_class_closing_issues_certificates_to_those_who_earned(

@@ -107,6 +107,19 @@ def test_demo_certificates_are_backed_by_the_archive(province):
         passed=True,
         taken_on=dt.date(2026, 4, 8),
     )
+    # A class that began on 20 October and ended (in the archive) on the 24th.
+    from tests.courses.factories import training_class
+
+    klass = training_class(organiser=province["root"], start=dt.date(2026, 10, 20))
+    personnel_api.training_record_post(
+        cadre_id=learner.pk,
+        kind="centralized",
+        title=klass.title,
+        hours=Decimal("28"),
+        completed_on=dt.date(2026, 10, 24),
+        source_type="class",
+        source_id=str(klass.pk),
+    )
     # A certificate an earlier demo issued for a class that never existed.
     old = make_template(name="旧模板")
     issue(
@@ -132,3 +145,9 @@ def test_demo_certificates_are_backed_by_the_archive(province):
     assert (exam.cadre_id, exam.hours) == (colleague.pk, None)
     assert exam.printed["title"] == "考试合格证书"
     assert valid.filter(cadre=learner, subject_type="course").count() == 1
+    # The class's certificate runs from its first day to its last, not from
+    # the last day to the last day.
+    class_certificate = valid.get(subject_type="class")
+    assert class_certificate.started_on == dt.date(2026, 10, 20)
+    body = "".join(p["html"] for p in class_certificate.printed["paragraphs"])
+    assert "于 2026年10月20日 至 2026年10月24日" in body
