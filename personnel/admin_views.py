@@ -73,10 +73,22 @@ class CadreFilterSet(WagtailFilterSet):
         return queryset.filter(birth_date__range=(earliest, latest))
 
 
-class ScopedObjectMixin:
+class ScopeCheckMixin:
+    """The object a view is about must lie in ``scope_queryset()`` (the
+    user's units), or the view answers 404, even for a typed URL."""
+
+    def get_object(self, *args, **kwargs):
+        # Some generic views look the object up on the model directly;
+        # check the scope here so no view can bypass it.
+        obj = super().get_object(*args, **kwargs)
+        if not self.scope_queryset().filter(pk=obj.pk).exists():
+            raise Http404
+        return obj
+
+
+class ScopedObjectMixin(ScopeCheckMixin):
     """Every view reads through ``get_base_queryset`` (the user's scope): a
-    unit administrator gets 404 for anything outside their subtree, even by
-    a typed URL."""
+    unit administrator gets 404 for anything outside their subtree."""
 
     def get_queryset(self):
         if isinstance(self, generic.IndexView):
@@ -86,13 +98,8 @@ class ScopedObjectMixin:
     def get_base_object_queryset(self):
         return self.get_base_queryset()
 
-    def get_object(self, *args, **kwargs):
-        # Some generic views look the object up on the model directly;
-        # check the scope here so no view can bypass it.
-        obj = super().get_object(*args, **kwargs)
-        if not self.get_base_queryset().filter(pk=obj.pk).exists():
-            raise Http404
-        return obj
+    def scope_queryset(self):
+        return self.get_base_queryset()
 
 
 class ScopedCadreMixin(ScopedObjectMixin):
@@ -166,6 +173,22 @@ class CadreInspectView(ScopedCadreMixin, generic.InspectView):
     pass
 
 
+class CadreHistoryView(ScopeCheckMixin, generic.history.HistoryView):
+    """A cadre's change history: only for cadres in the user's units (the
+    listing itself is of log entries, so only the lookup is scoped)."""
+
+    def scope_queryset(self):
+        return cadres_visible_to(user=self.request.user)
+
+
+class CadreUsageView(ScopeCheckMixin, generic.usage.UsageView):
+    """Where a cadre is referenced (exam accommodations, …): only for cadres
+    in the user's units."""
+
+    def scope_queryset(self):
+        return cadres_visible_to(user=self.request.user)
+
+
 class ScopedUnitMixin(ScopedObjectMixin):
     def get_base_queryset(self):
         return units_visible_to(user=self.request.user)
@@ -193,6 +216,16 @@ class UnitEditView(ScopedUnitMixin, generic.EditView):
 
 class UnitDeleteView(ScopedUnitMixin, generic.DeleteView):
     pass
+
+
+class UnitHistoryView(ScopeCheckMixin, generic.history.HistoryView):
+    def scope_queryset(self):
+        return units_visible_to(user=self.request.user)
+
+
+class UnitUsageView(ScopeCheckMixin, generic.usage.UsageView):
+    def scope_queryset(self):
+        return units_visible_to(user=self.request.user)
 
 
 def _require(request, *perms):

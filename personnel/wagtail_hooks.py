@@ -23,6 +23,8 @@ class UnitViewSet(ModelViewSet):
     index_view_class = admin_views.UnitIndexView
     edit_view_class = admin_views.UnitEditView
     delete_view_class = admin_views.UnitDeleteView
+    history_view_class = admin_views.UnitHistoryView
+    usage_view_class = admin_views.UnitUsageView
     copy_view_enabled = False
     search_fields = ["name", "code"]
     list_per_page = 50
@@ -40,6 +42,8 @@ class CadreViewSet(ModelViewSet):
     edit_view_class = admin_views.CadreEditView
     delete_view_class = admin_views.CadreDeleteView
     inspect_view_class = admin_views.CadreInspectView
+    history_view_class = admin_views.CadreHistoryView
+    usage_view_class = admin_views.CadreUsageView
     inspect_view_enabled = True
     inspect_view_fields = [
         "employee_no",

@@ -38,8 +38,23 @@ def test_unit_admin_gets_404_for_other_units_by_typed_url(
         f"/admin/personnel_cadre/edit/{other.pk}/",
         f"/admin/personnel_cadre/inspect/{other.pk}/",
         f"/admin/personnel_cadre/delete/{other.pk}/",
+        # Wagtail's own history and usage views named the cadre in their
+        # titles and listed where they are referenced.
+        f"/admin/personnel_cadre/history/{other.pk}/",
+        f"/admin/personnel_cadre/history/{other.pk}/results/",
+        f"/admin/personnel_cadre/usage/{other.pk}/",
+        f"/admin/personnel_unit/history/{other.unit_id}/",
+        f"/admin/personnel_unit/usage/{other.unit_id}/",
     ):
         assert client.get(url).status_code == 404, url
+    own = people["chengguan"]
+    for url in (
+        f"/admin/personnel_cadre/history/{own.pk}/",
+        f"/admin/personnel_cadre/usage/{own.pk}/",
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "城关干部" in response.content.decode()
     response = client.post(f"/admin/personnel_cadre/edit/{other.pk}/", {"name": "篡改"})
     assert response.status_code == 404
     assert Cadre.objects.get(pk=other.pk).name == "秦州干部"
