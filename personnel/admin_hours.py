@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from wagtail import hooks
 from wagtail.admin import messages
 from wagtail.admin.menu import MenuItem
@@ -182,7 +182,7 @@ EXPORT_HEADINGS = {
     "completed_hours": gettext_lazy("Completed hours"),
     "rate": gettext_lazy("Completion rate"),
     "behind": gettext_lazy("Behind"),
-    "name": gettext_lazy("Name"),
+    "name": pgettext_lazy("person", "Name"),
     "employee_no": gettext_lazy("Staff number"),
     "rank": gettext_lazy("Rank"),
     "online_hours": gettext_lazy("Online hours"),

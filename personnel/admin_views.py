@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
@@ -202,7 +203,7 @@ class UnitIndexView(ScopedUnitMixin, generic.IndexView):
         return [
             Column(
                 "name",
-                label=_("Name"),
+                label=pgettext_lazy("unit", "Name"),
                 accessor=lambda u: "　" * (u.depth - 1) + u.name,
             ),
             "code",
@@ -289,5 +290,3 @@ def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
-
-

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ..choices import RankLevel, TrainingKind
 
@@ -20,7 +21,7 @@ class TrainingRecord(models.Model):
         verbose_name=_("cadre"),
     )
     kind = models.CharField(_("kind"), max_length=20, choices=TrainingKind.choices)
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("training record", "title"), max_length=200)
     category = models.CharField(_("category"), max_length=30, blank=True)
     hours = models.DecimalField(_("hours"), max_digits=6, decimal_places=1)
     completed_on = models.DateField(_("date"), db_index=True)

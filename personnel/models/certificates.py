@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class PaperSize(models.TextChoices):
@@ -143,7 +144,9 @@ class Certificate(models.Model):
         _("for"), max_length=10, choices=SubjectType.choices
     )
     subject_id = models.CharField(_("subject id"), max_length=40)
-    subject_title = models.CharField(_("subject"), max_length=200)
+    subject_title = models.CharField(
+        pgettext_lazy("certificate", "subject"), max_length=200
+    )
     hours = models.DecimalField(
         _("hours"), max_digits=6, decimal_places=1, null=True, blank=True
     )

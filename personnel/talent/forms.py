@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ..admin_forms import UnitChoiceField
 from ..choices import Rank
@@ -113,6 +114,10 @@ class OverrideForm(forms.Form):
     employee_no = forms.CharField(label=_("Staff number"), max_length=30)
     action = forms.ChoiceField(
         label=_("Action"),
-        choices=[("pin", _("Pin")), ("exclude", _("Exclude")), ("clear", _("Clear"))],
+        choices=[
+            ("pin", _("Pin")),
+            ("exclude", _("Exclude")),
+            ("clear", pgettext_lazy("talent pool override", "Clear")),
+        ],
     )
     reason = forms.CharField(label=_("Reason"), max_length=200, required=False)

@@ -41,3 +41,66 @@ def test_wagtail_admin_javascript_strings_are_chinese(client_for, trainer):
     for text in ("正在自动保存…", "（此菜单中有 1 个新项目）"):
         # The catalogue is JSON inside JavaScript: non-ASCII comes \u-escaped.
         assert text in body or json.dumps(text)[1:-1] in body, text
+
+
+# Our catalogues come before Wagtail's (INSTALLED_APPS), so a plain msgid we
+# translate for our own screens also changes Wagtail's: "Title" read 证书名称
+# in the page explorer and the choosers, "Name" 姓名 for collections. A plain
+# msgid may differ from Wagtail's only where ours still fits Wagtail's use.
+SHARED_ON_PURPOSE = {
+    "Active": "启用",
+    "Inactive": "停用",
+    "active": "启用",
+    "revision": "版本",
+    "requested by": "申请人",
+    "finished at": "完成时间",
+    "started at": "开始时间",
+    "description": "说明",
+    "Reports": "报表",
+    "Action": "操作",
+    "Actions": "操作",
+    "Filter": "筛选",
+    "Previous": "上一页",
+    "Next": "下一页",
+    "History": "历史记录",
+}
+
+
+def _plain_entries(path):
+    import polib
+
+    return {e.msgid: e.msgstr for e in polib.pofile(path) if e.msgstr and not e.msgctxt}
+
+
+@pytest.mark.parametrize("catalogue", ["personnel", "locale"])
+def test_our_plain_strings_do_not_change_wagtails_meaning(catalogue):
+    from pathlib import Path
+
+    import wagtail
+
+    root = Path(__file__).resolve().parents[2]
+    path = root / catalogue / "locale/zh_Hans/LC_MESSAGES/django.po"
+    if catalogue == "locale":
+        path = root / "locale/zh_Hans/LC_MESSAGES/django.po"
+    wagtails = {}
+    for po in Path(wagtail.__file__).parent.glob("**/locale/zh_Hans/**/django.po"):
+        for msgid, msgstr in _plain_entries(po).items():
+            wagtails.setdefault(msgid, set()).add(msgstr)
+    ours = _plain_entries(path)
+    changed = {
+        msgid: (msgstr, wagtails[msgid])
+        for msgid, msgstr in ours.items()
+        if msgid in wagtails
+        and msgstr not in wagtails[msgid]
+        and SHARED_ON_PURPOSE.get(msgid) != msgstr
+    }
+    assert changed == {}
+
+
+def test_wagtails_title_and_name_keep_their_meaning(client_for, hr, province):
+    with translation.override("zh-hans"):
+        assert gettext("Title") == "标题"
+        assert gettext("Clear") == "清除"
+    # Our own screens keep their words, through contexts.
+    html = client_for(hr).get("/admin/personnel_unit/").content.decode()
+    assert "<th" in html and "名称" in html
