@@ -43,9 +43,13 @@ def test_unit_admin_sees_their_subtree(client_for, unit_admin, people, province)
     assert "3 cadres in post" in panel
     # Valid certificates this year in the subtree: one (one revoked, one in 天水).
     assert "1 certificate issued in" in panel
+    client = client_for(unit_admin)
     for link in ("/admin/personnel_cadre/", "/admin/hours/compliance/",
-                 "/admin/certificates/print/"):  # fmt: skip
+                 "/admin/certificates/"):  # fmt: skip
         assert f'href="{link}"' in panel
+        # Each link opens its page (the batch-print one used to point at a
+        # POST-only URL: 405).
+        assert client.get(link).status_code == 200, link
 
 
 def test_hr_sees_the_province_and_trainers_do_not_get_the_panel(
