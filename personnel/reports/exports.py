@@ -166,6 +166,28 @@ def pool_columns(dimensions: list[dict], hours_years: int) -> list[tuple[str, st
     return columns
 
 
+def pool_sheets(
+    *, title: str, members, dimensions, hours_years: int, excluded
+) -> list[Sheet]:
+    """A pool's (or snapshot's) workbook: the ranked members (pinned ones
+    with their reason), then the people HR excluded and why."""
+    sheets = [
+        Sheet(
+            title,
+            pool_columns(dimensions, hours_years),
+            pool_rows(members, dimensions),
+        )
+    ]
+    sheets.append(
+        Sheet(
+            "排除名单",
+            [("name", "姓名"), ("employee_no", "工号"), ("reason", "排除原因")],
+            list(excluded),
+        )
+    )
+    return sheets
+
+
 def pool_rows(members: list[dict], dimensions: list[dict]) -> list[dict]:
     rows = []
     for member in members:
@@ -187,9 +209,14 @@ def pool_export(*, pool: TalentPool, cadres, file_format, progress):
     progress(1, 2)
     name = f"talent-pool-{pool.pk}.{file_format}"
     if file_format == "xlsx":
-        columns = pool_columns(result.dimensions, pool.hours_years)
-        rows = pool_rows(result.members, result.dimensions)
-        return name, workbook_bytes([Sheet(pool.name, columns, rows)])
+        sheets = pool_sheets(
+            title=pool.name,
+            members=result.members,
+            dimensions=result.dimensions,
+            hours_years=pool.hours_years,
+            excluded=result.excluded,
+        )
+        return name, workbook_bytes(sheets)
     return name, render_pdf(
         template="personnel/reports/pool_pdf.html",
         context={"result": result, "title": pool.name, "now": timezone.now()},

@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from ..models import TalentPool
 from ..reports import views as report_views
 from ..reports.access import hr_required, report_cadres
-from ..reports.exports import pool_columns, pool_rows
-from ..reports.xlsx import Sheet, workbook_bytes
+from ..reports.exports import pool_sheets
+from ..reports.xlsx import workbook_bytes
 from ..selectors import units_visible_to
 from . import services
 from .forms import OverrideForm, SnapshotForm, TalentPoolForm
@@ -136,9 +136,14 @@ def snapshot_detail(request, pk):
     snapshot = get_object_or_404(PoolSnapshot.objects.select_related("pool"), pk=pk)
     dimensions = snapshot.criteria.get("dimensions", [])
     if request.GET.get("format") == "xlsx":
-        columns = pool_columns(dimensions, snapshot.criteria.get("hours_years", 3))
         data = workbook_bytes(
-            [Sheet(snapshot.label, columns, pool_rows(snapshot.members, dimensions))]
+            pool_sheets(
+                title=snapshot.label,
+                members=snapshot.members,
+                dimensions=dimensions,
+                hours_years=snapshot.criteria.get("hours_years", 3),
+                excluded=snapshot.criteria.get("excluded", []),
+            )
         )
         response = HttpResponse(data, content_type=report_views.CONTENT_TYPES["xlsx"])
         response["Content-Disposition"] = (

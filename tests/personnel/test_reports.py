@@ -325,6 +325,14 @@ def test_pool_page_pin_exclude_snapshot_export(world, young_pool, hr, client_for
         "甲干部",
         "乙干部",
     ]
+    # The pinned member's reason is in its row, and the excluded person is on
+    # a sheet of their own with HR's reason (the PDF lists them too).
+    assert "经验丰富" in [c.value for c in sheet[3]]
+    excluded = load_workbook(io.BytesIO(export.content))["排除名单"]
+    assert [c.value for c in excluded[1]] == ["姓名", "工号", "排除原因"]
+    assert list(excluded.iter_rows(min_row=2, values_only=True)) == [
+        (world["z"].name, world["z"].employee_no, "已调离")
+    ]
 
 
 def test_pool_form_saves_criteria(world, hr, client_for):
