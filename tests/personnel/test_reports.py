@@ -16,6 +16,7 @@ Team overview on 2026-11-30 (enforcement): ages X 33, Y 46, Z 31
 import datetime as dt
 import io
 import math
+import re
 from decimal import Decimal
 
 import pytest
@@ -394,7 +395,12 @@ def test_pool_report_pdf_and_xlsx_figures(
     )
     path = tmp_path / name
     path.write_bytes(data)
-    assert "甲干部" in pdftotext(path) and "CJK" in pdffonts(path)
+    text = pdftotext(path)
+    assert "甲干部" in text and "CJK" in pdffonts(path)
+    # Each part of the score breakdown stays on one line (the narrow column
+    # wrapped every part, ten lines a row, 66 people on 23 pages).
+    parts = re.findall(r"考试平均分 [\d.]+ × [\d.]+% = [\d.]+", text)
+    assert len(parts) == 2, text
     # unit administrators may not see pools, not even by typing the address
     client = client_for(unit_admin)
     assert (
