@@ -79,6 +79,10 @@ migrate: install
 	@mkdir -p var
 	$(PY) manage.py migrate --noinput -v0
 
+# Links in e-mails and certificate QR codes name the address the demo is
+# served on (make demo PORT=8010 prints codes that scan on :8010).
+demo-data demo: export WAGTAILADMIN_BASE_URL ?= http://$(HOST):$(PORT)
+
 demo-data: migrate
 	$(PY) manage.py load_demo
 
