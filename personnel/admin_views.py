@@ -5,6 +5,7 @@ import datetime as dt
 import django_filters
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -161,6 +162,17 @@ class CadreIndexView(ScopedCadreMixin, generic.IndexView):
         context["scope_label"] = scope_label(user=self.request.user)
         return context
 
+    def render_to_response(self, context, **response_kwargs):
+        # Wagtail's own ?export=csv|xlsx knows nothing of masked ID numbers
+        # and wrote blank files: the roster export (scoped, masked, the
+        # import template's columns) answers instead, with the same filters.
+        if self.is_export:
+            query = self.request.GET.copy()
+            query.pop("export", None)
+            url = reverse("personnel_roster_export")
+            return redirect(f"{url}?{query.urlencode()}" if query else url)
+        return super().render_to_response(context, **response_kwargs)
+
 
 class CadreEditView(ScopedCadreMixin, generic.EditView):
     pass
@@ -277,6 +289,11 @@ def roster_export_view(request):
     queryset = cadres_visible_to(user=request.user)
     filterset = CadreFilterSet(request.GET or None, queryset=queryset, request=request)
     cadres = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
+    # The list's search box (the export button carries the list's query).
+    if search := request.GET.get("q", "").strip():
+        cadres = cadres.filter(
+            Q(name__icontains=search) | Q(employee_no__icontains=search)
+        )
     stamp = timezone.localdate().isoformat()
     return _xlsx_response(
         roster_export(cadres=cadres, user=request.user), f"roster-{stamp}.xlsx"

@@ -80,6 +80,18 @@ def test_unit_admin_export_contains_only_subtree(client_for, unit_admin, people)
     assert frame["身份证号"].str.contains(r"\*").all()
 
 
+def test_wagtail_export_links_give_the_roster_export(client_for, unit_admin, people):
+    """?export=csv|xlsx on the cadre list wrote blank files; it now answers
+    with the scoped, masked roster export and keeps the filters."""
+    client = client_for(unit_admin)
+    for kind in ("csv", "xlsx"):
+        response = client.get(f"/admin/personnel_cadre/?export={kind}&q=城关")
+        assert response.status_code == 302
+        assert response.url == "/admin/personnel/roster/export/?q=%E5%9F%8E%E5%85%B3"
+    frame = pd.read_excel(io.BytesIO(client.get(response.url).content), dtype=str)
+    assert set(frame["姓名"]) == {"城关干部"}
+
+
 def test_filters_by_unit_subtree_and_age_band(client_for, hr, people, province):
     client = client_for(hr)
     response = client.get(f"/admin/personnel_cadre/?unit={province['tianshui'].pk}")
