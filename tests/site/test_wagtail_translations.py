@@ -104,3 +104,14 @@ def test_wagtails_title_and_name_keep_their_meaning(client_for, hr, province):
     # Our own screens keep their words, through contexts.
     html = client_for(hr).get("/admin/personnel_unit/").content.decode()
     assert "<th" in html and "名称" in html
+
+
+@pytest.mark.django_db
+def test_default_workflow_is_named_in_chinese(client_for, trainer):
+    """The page editor offered "提交给Moderators approval": Wagtail's default
+    workflow is a row named in English, renamed by a migration."""
+    from wagtail.models import Task, Workflow
+
+    assert list(Workflow.objects.values_list("name", flat=True)) == ["发布审核"]
+    assert list(Task.objects.values_list("name", flat=True)) == ["审核员审批"]
+    assert not Workflow.objects.filter(name__contains="Moderators").exists()
