@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +20,7 @@ from ..choices import (
     AttendanceStatus,
     ParticipantOutcome,
 )
+from ..class_forms import TrainingClassForm
 
 
 def _new_token() -> str:
@@ -86,6 +88,7 @@ class TrainingClass(ClusterableModel):
         MultiFieldPanel([InlinePanel("sessions")], heading=_("Sessions")),
         MultiFieldPanel([InlinePanel("participants")], heading=_("Roster")),
     ]
+    base_form_class = TrainingClassForm
 
     class Meta:
         ordering = ["-start_date", "-id"]
@@ -134,6 +137,11 @@ class ClassSession(Orderable):
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        super().clean()
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": _("A session must end after it starts.")})
 
 
 class ClassParticipant(Orderable):
