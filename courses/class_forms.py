@@ -1,15 +1,18 @@
-"""The training-class admin form: the checks that span a class and its
-sessions (课次), which no single row can make on its own.
+"""The training-class admin form: the checks that span a class, its sessions
+(课次) and its roster (学员名单), which no single row can make on its own.
 
 This module imports no models, so that ``models/classes.py`` can name the form
-as its ``base_form_class``."""
+and the roster panel in its panel definitions."""
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from modelcluster.forms import BaseChildFormSet
 from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import InlinePanel
 
 
 def _kept_forms(formset):
@@ -20,6 +23,46 @@ def _kept_forms(formset):
         if form.is_valid()
         and not (formset.can_delete and formset._should_delete_form(form))
     ]
+
+
+class RosterFormSet(BaseChildFormSet):
+    """One place per cadre. A repeated cadre is named on its own row, instead
+    of Django's generic message about duplicate ``training_class`` and
+    ``cadre`` data."""
+
+    def validate_unique(self):
+        seen = set()
+        repeated = False
+        for form in _kept_forms(self):
+            cadre = form.cleaned_data.get("cadre")
+            if cadre is None:
+                continue
+            if cadre.pk in seen:
+                repeated = True
+                form.add_error(
+                    "cadre",
+                    ValidationError(
+                        _(
+                            "%(cadre)s is already on the roster: the same cadre "
+                            "cannot be added to a class twice."
+                        ),
+                        code="duplicate_cadre",
+                        params={"cadre": cadre},
+                    ),
+                )
+            seen.add(cadre.pk)
+        if not repeated:
+            super().validate_unique()
+
+
+class RosterPanel(InlinePanel):
+    """The roster's InlinePanel, validated by :class:`RosterFormSet`
+    (Wagtail's InlinePanel has no option for the formset class)."""
+
+    def get_form_options(self):
+        options = super().get_form_options()
+        options["formsets"][self.relation_name]["formset"] = RosterFormSet
+        return options
 
 
 class TrainingClassForm(WagtailAdminModelForm):

@@ -11,7 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel
 from wagtail.models import Orderable
 
 from ..choices import (
@@ -20,7 +20,7 @@ from ..choices import (
     AttendanceStatus,
     ParticipantOutcome,
 )
-from ..class_forms import TrainingClassForm
+from ..class_forms import RosterPanel, TrainingClassForm
 
 
 def _new_token() -> str:
@@ -85,8 +85,8 @@ class TrainingClass(ClusterableModel):
         FieldRowPanel(
             [FieldPanel("absence_limit_divisor"), FieldPanel("certificate_template")]
         ),
-        MultiFieldPanel([InlinePanel("sessions")], heading=_("Sessions")),
-        MultiFieldPanel([InlinePanel("participants")], heading=_("Roster")),
+        InlinePanel("sessions", heading=_("Sessions"), label=_("session")),
+        RosterPanel("participants", heading=_("Roster"), label=_("participant")),
     ]
     base_form_class = TrainingClassForm
 

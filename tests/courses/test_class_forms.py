@@ -1,13 +1,16 @@
-"""The training-class form in the Wagtail admin: dates, hours and sessions
-must agree before anything is saved."""
+"""The training-class form in the Wagtail admin: dates, hours, sessions and
+roster must agree before anything is saved."""
+
+import re
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
-from courses.models import ClassSession, TrainingClass
+from courses.models import ClassParticipant, ClassSession, TrainingClass
 from tests.courses import factories as f
+from tests.personnel.factories import CadreFactory
 
 pytestmark = pytest.mark.django_db
 ADD = reverse("courses_trainingclass:add")
@@ -156,3 +159,24 @@ def test_editing_class_dates_rechecks_existing_sessions(
     assert "sessions-0-starts_at" in errors_of(response)
     klass.refresh_from_db()
     assert klass.start_date.isoformat() != later
+
+
+def test_same_cadre_twice_is_named_on_the_roster_row(trainer_client, province, learner):
+    other = CadreFactory(unit=province["chengguan"])
+    data = class_data(province["root"], cadres=[learner, other, learner])
+    response = trainer_client.post(ADD, data)
+    assert response.status_code == 200
+    errors = errors_of(response)
+    assert errors == {
+        "participants-2-cadre": [
+            f"{learner}已在学员名单中：同一干部不能重复加入同一个培训班。"
+        ]
+    }
+    assert not ClassParticipant.objects.exists()
+
+
+def test_inline_headings_are_translated(trainer_client):
+    page = trainer_client.get(ADD).content.decode()
+    texts = {text.strip() for text in re.findall(r">([^<>]+)<", page)}
+    assert {"课次", "学员名单"} <= texts
+    assert not {"Sessions", "Participants"} & texts
