@@ -11,6 +11,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.ui.menus import MenuItem
@@ -41,6 +43,9 @@ def _class_or_403(request, pk: int, perm: str = "change") -> TrainingClass:
 class TrainingClassIndexView(generic.IndexView):
     def get_list_more_buttons(self, instance):
         buttons = super().get_list_more_buttons(instance)
+        if instance.is_closed:
+            delete_url = self.get_delete_url(instance)
+            buttons = [button for button in buttons if button.url != delete_url]
         for priority, (name, label, icon) in enumerate(CLASS_ACTIONS, start=1):
             buttons.append(
                 MenuItem(
@@ -51,6 +56,62 @@ class TrainingClassIndexView(generic.IndexView):
                 )
             )
         return buttons
+
+
+def closed_class_message(training_class: TrainingClass) -> str:
+    return _(
+        "This class was closed on %(date)s and its hours are in the "
+        "participants' training archives: it can no longer be changed."
+    ) % {"date": date_format(timezone.localdate(training_class.closed_at))}
+
+
+class TrainingClassEditView(generic.EditView):
+    """A closed class is the record behind the hours it put in the archive:
+    the page says so and shows no save button, and a save is refused."""
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        if self.object.is_closed:
+            messages.error(
+                request, _("The class is closed and can no longer be changed.")
+            )
+            return redirect(self.get_edit_url())
+        return super().post(request, *args, **kwargs)
+
+    @cached_property
+    def can_delete(self):
+        return not self.object.is_closed and self.user_has_permission_for_instance(
+            "delete", self.object
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.object.is_closed:
+            context["closed_message"] = closed_class_message(self.object)
+        return context
+
+
+class TrainingClassDeleteView(generic.DeleteView):
+    """Deleting a closed class would take away the sessions, roster and
+    outcomes behind its participants' archived hours: it is refused."""
+
+    def get(self, request, *args, **kwargs):
+        return self._refuse_closed() or super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        return self._refuse_closed() or super().post(request, *args, **kwargs)
+
+    def _refuse_closed(self):
+        if not self.object.is_closed:
+            return None
+        messages.error(
+            self.request,
+            _(
+                "A closed class cannot be deleted: its participants' hours and "
+                "certificates rest on its sessions and attendance."
+            ),
+        )
+        return redirect(self.edit_url_name, self.object.pk)
 
 
 def _grid(training_class):

@@ -17,6 +17,9 @@ class TrainingClassViewSet(ModelViewSet):
     icon = "group"
     menu_label = _("Training classes")
     index_view_class = admin_views.TrainingClassIndexView
+    edit_view_class = admin_views.TrainingClassEditView
+    delete_view_class = admin_views.TrainingClassDeleteView
+    edit_template_name = "courses/admin/class_edit.html"
     list_display = ["title", "kind", "start_date", "end_date", "organiser", "closed_at"]
     list_filter = ["kind", "closed_at"]
     search_fields = ["title", "place"]

@@ -370,3 +370,62 @@ def test_class_cannot_close_before_its_last_session_ends(
         training_class=klass, now=last_end + dt.timedelta(minutes=1)
     )
     assert [p.cadre_id for p in result.refused] == [learner.pk]
+
+
+@pytest.fixture
+def closed_klass(learner, klass):
+    services.attendance_mark(
+        session=klass.sessions.first(), statuses={learner.pk: "present"}
+    )
+    services.class_close(training_class=klass)
+    klass.refresh_from_db()
+    return klass
+
+
+def _class_state(klass):
+    klass.refresh_from_db()
+    return (
+        klass.title,
+        klass.credit_hours,
+        list(klass.sessions.values_list("pk", "hours")),
+        list(klass.participants.values_list("cadre_id", flat=True)),
+    )
+
+
+def test_closed_class_is_read_only_in_the_admin(client_for, trainer, closed_klass):
+    client = client_for(trainer)
+    url = reverse("courses_trainingclass:edit", args=[closed_klass.pk])
+    page = client.get(url).content.decode()
+    assert 'data-testid="class-closed"' in page
+    assert "不能再修改" in page
+    assert 'type="submit"' not in page.split('id="w-editor-form"')[1]
+    assert reverse("courses_trainingclass:delete", args=[closed_klass.pk]) not in page
+
+    before = _class_state(closed_klass)
+    response = client.post(
+        url,
+        {"title": "改过的标题", "credit_hours": "99", "sessions-TOTAL_FORMS": "0"},
+        follow=True,
+    )
+    assert "培训班已结业，不能再修改。" in response.content.decode()
+    assert _class_state(closed_klass) == before
+
+
+def test_closed_class_cannot_be_deleted(client_for, trainer, closed_klass):
+    client = client_for(trainer)
+    url = reverse("courses_trainingclass:delete", args=[closed_klass.pk])
+    before = _class_state(closed_klass)
+    for response in (client.get(url, follow=True), client.post(url, follow=True)):
+        assert response.status_code == 200
+        assert "已结业的培训班不能删除" in response.content.decode()
+    assert _class_state(closed_klass) == before
+    index = client.get(reverse("courses_trainingclass:index")).content.decode()
+    assert url not in index
+
+
+def test_open_class_can_still_be_deleted(client_for, trainer, klass):
+    client = client_for(trainer)
+    url = reverse("courses_trainingclass:delete", args=[klass.pk])
+    assert client.get(url).status_code == 200
+    client.post(url)
+    assert not type(klass).objects.filter(pk=klass.pk).exists()
