@@ -429,3 +429,15 @@ def test_open_class_can_still_be_deleted(client_for, trainer, klass):
     assert client.get(url).status_code == 200
     client.post(url)
     assert not type(klass).objects.filter(pk=klass.pk).exists()
+
+
+def test_attendance_headers_give_hours_in_the_language_of_the_page(
+    client_for, trainer, klass
+):
+    client = client_for(trainer)
+    url = reverse("courses_class_attendance", args=[klass.pk])
+    chinese = client.get(url).content.decode()
+    english = client.get(url, **EN).content.decode()
+    assert chinese.count(" · 3.5 学时</small>") == 2
+    assert "3.5h" not in chinese
+    assert english.count(" · 3.5 h</small>") == 2
