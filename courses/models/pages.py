@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 from django import forms
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
@@ -122,6 +122,9 @@ class CoursePage(Page):
         return context
 
 
+MINUTES_IN_A_DAY = 24 * 60
+
+
 class LessonPage(Page):
     credit_hours = models.DecimalField(
         _("credit hours"),
@@ -133,6 +136,9 @@ class LessonPage(Page):
     min_study_minutes = models.PositiveSmallIntegerField(
         _("minimum study time (minutes)"),
         default=10,
+        # A day at most: more is a typing slip, and past 32767 PostgreSQL's
+        # smallint column would refuse the row.
+        validators=[MaxValueValidator(MINUTES_IN_A_DAY)],
         help_text=_("Time a learner must spend on the lesson page to complete it."),
     )
     body = StreamField(LessonBodyBlock(), verbose_name=_("body"), blank=True)

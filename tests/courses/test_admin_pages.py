@@ -4,6 +4,7 @@ publish, preview, edit; publishing a lesson updates the course's hours."""
 from decimal import Decimal
 from unittest import mock
 
+from django.urls import reverse
 from wagtail.test.utils import WagtailPageTestCase
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
@@ -90,6 +91,29 @@ class TrainerPublishesTests(WagtailPageTestCase):
         LessonPage.objects.get(slug="draft").save_revision().publish()
         course.refresh_from_db()
         assert course.credit_hours == Decimal("5.0") and course.lesson_count == 2
+
+    def test_lesson_minimum_study_time_is_at_most_a_day(self):
+        course = f.course(lessons=0)
+        url = reverse(
+            "wagtailadmin_pages:add", args=["courses", "lessonpage", course.pk]
+        )
+        for minutes in ("99999999999", "1441"):
+            data = nested_form_data(
+                {
+                    "title": "超长课时",
+                    "slug": "too-long",
+                    "credit_hours": "1",
+                    "min_study_minutes": minutes,
+                    "body": streamfield([]),
+                }
+            )
+            response = self.client.post(url, data)
+            assert response.status_code == 200
+            errors = response.context["form"].errors
+            assert errors == {"min_study_minutes": ["确保该值小于或等于1440。"]}
+        assert not LessonPage.objects.filter(slug="too-long").exists()
+        data["min_study_minutes"] = "1440"
+        self.assertCanCreate(course, LessonPage, data, publish=False)
 
     def test_learner_cannot_open_the_admin_editor(self):
         learner = CadreFactory(unit=unit_root(), role="learner")
