@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ..choices import EnrolmentSource
 
@@ -26,7 +27,9 @@ class Enrolment(models.Model):
         choices=EnrolmentSource.choices,
         default=EnrolmentSource.SELF,
     )
-    required = models.BooleanField(_("required"), default=False)
+    required = models.BooleanField(
+        pgettext_lazy("enrolment", "required"), default=False
+    )
     due_date = models.DateField(_("due date"), null=True, blank=True)
     enrolled_at = models.DateTimeField(_("enrolled at"), auto_now_add=True)
     exam_passed_at = models.DateTimeField(_("exam passed at"), null=True, blank=True)

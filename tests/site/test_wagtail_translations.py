@@ -72,7 +72,7 @@ def _plain_entries(path):
     return {e.msgid: e.msgstr for e in polib.pofile(path) if e.msgstr and not e.msgctxt}
 
 
-@pytest.mark.parametrize("catalogue", ["personnel", "locale"])
+@pytest.mark.parametrize("catalogue", ["personnel", "courses", "locale"])
 def test_our_plain_strings_do_not_change_wagtails_meaning(catalogue):
     from pathlib import Path
 
