@@ -240,7 +240,7 @@ def _results_xlsx(exam, attempts) -> HttpResponse:
     sheet.title = _("Results")[:31]
     sheet.append(
         [
-            _("Name"),
+            pgettext("person", "Name"),
             _("Staff number"),
             _("Unit"),
             _("Attempt"),

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class QuestionType(models.TextChoices):
@@ -38,7 +39,7 @@ class AnswerRelease(models.TextChoices):
 
 
 class AttemptStatus(models.TextChoices):
-    IN_PROGRESS = "in_progress", _("In progress")
+    IN_PROGRESS = "in_progress", pgettext_lazy("exam attempt", "In progress")
     AWAITING_GRADING = "awaiting_grading", _("Awaiting marking")
     GRADED = "graded", _("Graded")
 

@@ -7,6 +7,7 @@ from django import forms
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.admin.forms.choosers import BaseFilterForm
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.chooser import (
@@ -34,8 +35,8 @@ class QuestionSearchForm(BaseFilterForm):
         empty_label=_("All banks"),
     )
     qtype = forms.ChoiceField(
-        label=_("Type"),
-        choices=[("", _("All types")), *QuestionType.choices],
+        label=pgettext_lazy("question", "Type"),
+        choices=[("", pgettext_lazy("question", "All types")), *QuestionType.choices],
         required=False,
     )
 
@@ -75,7 +76,11 @@ class _QuestionsInUse(_QuestionAccess):
         return [
             *super().columns,
             Column("bank", label=_("Question bank"), accessor="bank"),
-            Column("qtype", label=_("Type"), accessor="get_qtype_display"),
+            Column(
+                "qtype",
+                label=pgettext_lazy("question", "Type"),
+                accessor="get_qtype_display",
+            ),
             Column("difficulty", label=_("Difficulty"), accessor="difficulty"),
             Column("points", label=_("Points"), accessor="points"),
         ]

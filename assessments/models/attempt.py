@@ -35,7 +35,7 @@ class Attempt(models.Model):
         choices=AttemptStatus.choices,
         default=AttemptStatus.IN_PROGRESS,
     )
-    started_at = models.DateTimeField(_("started at"))
+    started_at = models.DateTimeField(pgettext_lazy("exam attempt", "started at"))
     deadline = models.DateTimeField(_("deadline"))
     closed_at = models.DateTimeField(
         pgettext_lazy("exam attempt", "closed at"), null=True, blank=True

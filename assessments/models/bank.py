@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 
@@ -15,7 +16,9 @@ class KnowledgePoint(models.Model):
     """A tag on questions; later mapped onto competency dimensions."""
 
     name = models.CharField(_("name"), max_length=80, unique=True)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(
+        pgettext_lazy("knowledge point", "description"), blank=True
+    )
 
     class Meta:
         ordering = ["name"]
@@ -28,7 +31,9 @@ class KnowledgePoint(models.Model):
 
 class QuestionBank(models.Model):
     name = models.CharField(_("name"), max_length=120, unique=True)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(
+        pgettext_lazy("question bank", "description"), blank=True
+    )
     teams = models.ManyToManyField(
         "personnel.Team", blank=True, related_name="+", verbose_name=_("teams")
     )
