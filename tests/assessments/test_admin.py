@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+import re
 from decimal import Decimal
 
 import openpyxl
@@ -16,6 +17,7 @@ from tests.assessments.factories import (
     BankFactory,
     fixed_exam,
     short_answer,
+    single,
     sit,
     true_false,
 )
@@ -163,6 +165,36 @@ def test_marking_queue_then_results_and_analysis(
     analysis = client.get(f"/admin/assessments/exams/{exam.pk}/analysis/", **EN)
     assert analysis.status_code == 200
     assert "0.333" in analysis.content.decode()  # essay P = (0.8+0.2+0)/3
+
+
+def test_analysis_marks_the_right_option_and_shows_option_texts(
+    client_for, trainer, province
+):
+    question = single(
+        BankFactory(),
+        right="按日连续处罚",
+        wrong=("责令停产整治并处以罚款，情节严重的报经有批准权的人民政府批准",),
+    )
+    exam = fixed_exam([question], pass_mark=0)
+    right, wrong = question.choices.order_by("sort_order")
+    for cadre, choice in zip(
+        CadreFactory.create_batch(3, unit=province["lanzhou"]),
+        [right, wrong, wrong],
+        strict=True,
+    ):
+        sit(exam, cadre, {question: choice.pk})
+    html = (
+        client_for(trainer)
+        .get(f"/admin/assessments/exams/{exam.pk}/analysis/")
+        .content.decode()
+    )
+    options = re.findall(r'<li class="(option-count[^"]*)"[^>]*>(.*?)</li>', html)
+    assert [(cls, re.sub(r"<[^>]+>", "", text)) for cls, text in options] == [
+        ("option-count option-count--correct", "✓ 正确答案A 按日连续处罚: 1"),
+        ("option-count", "B 责令停产整治并处以罚款，情节严重的报经有批...: 2"),
+        ("option-count", "—: 0"),
+    ]
+    assert "选项按题库中的顺序排列" in html
 
 
 def test_review_answered_in_admin(
