@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from wagtail.admin.ui.menus import MenuItem
+from wagtail.admin.ui.tables import TitleColumn
 from wagtail.admin.views import generic
 
 from personnel.api import units_visible_to
@@ -22,6 +23,7 @@ from personnel.api import units_visible_to
 from . import importers, item_analysis, question_io, selectors, services
 from .admin_forms import ExportForm, ImportForm, MarkForm, ReviewAnswerForm
 from .choices import ReviewStatus
+from .choosers import question_title
 from .errors import AssessmentError, ImportRejected
 from .grading import snapshot_public
 from .models import Exam, PaperItem, Question, ResultReview
@@ -70,6 +72,14 @@ class QuestionEditView(generic.EditView):
             # Papers drawn in advance hold the question as it was.
             services.question_papers_refresh(question=fresh)
         return instance
+
+
+class QuestionIndexView(generic.IndexView):
+    def _get_title_column(self, field_name, column_class=TitleColumn, **kwargs):
+        # The stem, plain and cut short, still linking to the editor with the
+        # row's buttons (Wagtail builds those in this method).
+        kwargs.setdefault("accessor", question_title)
+        return super()._get_title_column(field_name, column_class, **kwargs)
 
 
 class QuestionInspectView(generic.InspectView):

@@ -3,9 +3,13 @@ text (a substring match, as Chinese is not split into words), filters by bank
 and type, and lists type, difficulty and points so that a trainer picks from
 tens of thousands of questions without a select of all of them."""
 
+import html
+
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.utils.html import strip_tags
+from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from wagtail.admin.forms.choosers import BaseFilterForm
@@ -20,6 +24,13 @@ from wagtail.admin.viewsets.chooser import ChooserViewSet
 
 from .choices import QuestionType
 from .models import Question, QuestionBank
+
+
+def question_title(question: Question, length: int = 60) -> str:
+    """The question as trainers know it: its text, plain and cut short (the
+    short name alone, such as "ph", says little in a list)."""
+    text = " ".join(html.unescape(strip_tags(question.stem)).split())
+    return Truncator(text).chars(length)
 
 
 class QuestionSearchForm(BaseFilterForm):
@@ -55,6 +66,9 @@ class QuestionSearchForm(BaseFilterForm):
         return objects
 
 
+_short_name = Question._meta.get_field("name").verbose_name
+
+
 class _QuestionAccess:
     """Whoever may list questions in the admin may list them here."""
 
@@ -72,9 +86,16 @@ class _QuestionsInUse(_QuestionAccess):
         return Question.objects.filter(is_active=True).select_related("bank")
 
     @property
+    def title_column(self):
+        column = super().title_column
+        column.label, column.accessor = _("Question text"), question_title
+        return column
+
+    @property
     def columns(self):
         return [
             *super().columns,
+            Column("name", label=capfirst(_short_name), accessor="name"),
             Column("bank", label=_("Question bank"), accessor="bank"),
             Column(
                 "qtype",

@@ -53,7 +53,8 @@ class QuestionViewSet(ModelViewSet):
     model = Question
     icon = "help"
     menu_label = _("Questions")
-    list_display = ["__str__", "bank", "qtype", "difficulty", "points"]
+    index_view_class = admin_views.QuestionIndexView
+    list_display = ["stem", "name", "bank", "qtype", "difficulty", "points"]
     list_filter = ["bank", "qtype", "difficulty", "knowledge_points", "is_active"]
     search_fields = ["stem", "name"]
     list_per_page = 50

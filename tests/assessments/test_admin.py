@@ -58,6 +58,17 @@ def test_question_listing_filters_and_preview(client_for, trainer, bank):
     assert "As the candidate sees it" in preview.content.decode()
 
 
+def test_question_listing_titles_questions_by_their_text(client_for, trainer, bank):
+    question = true_false(bank, name="ph", stem="<b>地表水</b> pH 值应当现场测定")
+    html = (
+        client_for(trainer).get("/admin/assessments_question/", **EN).content.decode()
+    )
+    edit_url = f"/admin/assessments_question/edit/{question.pk}/"
+    link = re.search(rf'<a [^>]*href="{edit_url}"[^>]*>(.*?)</a>', html, re.S)
+    assert link and link.group(1).strip() == "地表水 pH 值应当现场测定"
+    assert re.search(r"<td[^>]*>\s*ph\s*</td>", html)
+
+
 def test_key_correction_in_the_editor_regrades_with_audit(
     client_for, trainer, graded_exam
 ):

@@ -74,15 +74,40 @@ def test_question_chooser_lists_bank_type_difficulty_and_points(
         .content.decode()
     )
     headings = [_text(cell) for cell in re.findall(r"<th[^>]*>(.*?)</th>", html, re.S)]
-    assert headings == ["Title", "Question bank", "Type", "Difficulty", "Points"]
+    assert headings == [
+        "Question text",
+        "Short name",
+        "Question bank",
+        "Type",
+        "Difficulty",
+        "Points",
+    ]
     cells = [_text(cell) for cell in re.findall(r"<td[^>]*>(.*?)</td>", html, re.S)]
     assert cells == [
         "按日连续处罚适用于拒不改正的违法行为",
+        "",
         "执法题库",
         "True/false",
         "2",
         "3.0",
     ]
+
+
+def test_question_chooser_titles_a_question_by_its_text_not_its_short_name(
+    client_for, trainer, bank
+):
+    stem = (
+        "<p>地表水&nbsp;pH 值的测定：" + "采样后应当在规定时限内完成分析，" * 4 + "</p>"
+    )
+    single(bank, name="ph", stem=stem)
+    html = client_for(trainer).get(QUESTIONS, {"q": "pH"}, **EN).content.decode()
+    cells = [_text(cell) for cell in re.findall(r"<td[^>]*>(.*?)</td>", html, re.S)]
+    title = (
+        "地表水 pH 值的测定：采样后应当在规定时限内完成分析，"
+        + "采样后应当在规定时限内完成分析，" * 2
+    )
+    assert cells[:2] == [title[:59] + "…", "ph"]
+    assert "&lt;p&gt;" not in html
 
 
 def test_question_chooser_multiple_selection_and_query_count(
