@@ -12,11 +12,11 @@ import hashlib
 from html import escape
 from pathlib import Path
 
-from django.utils import formats
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from .choices import QuestionType
+from .templatetags.assessment_numbers import number_text
 
 # Names this markup code in the header of prepared papers' markup
 # (selectors.pack_markup): a release that changes this file never serves
@@ -95,7 +95,7 @@ def questions_html(questions: list[dict]) -> SafeString:
         item, public = q["item"], q["public"]
         points = points_labels.get(item.points)
         if points is None:
-            points = escape(labels["points"] % {"p": formats.localize(item.points)})
+            points = escape(labels["points"] % {"p": number_text(item.points)})
             points_labels[item.points] = points
         parts.append(
             f'<fieldset class="card question{" flagged" if item.flagged else ""}" '

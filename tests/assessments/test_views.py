@@ -175,7 +175,7 @@ def test_result_page_follows_review_policy(started, five_questions, trainer):
         f"/exams/attempts/{attempt.pk}/result/", HTTP_ACCEPT_LANGUAGE="en"
     )
     html = page.content.decode()
-    assert 'id="score">0.00</strong>' in html
+    assert 'id="score">0</strong>' in html
     assert "六五" in html  # answers shown once the exam has closed
     response = client.post(
         f"/exams/attempts/{attempt.pk}/review/", {"reason": "请复核"}
@@ -283,3 +283,35 @@ def test_learner_pages_use_the_exam_words_in_chinese(client_for, learner, exam):
     ).content.decode()
     assert "交卷时间" in result and "结业时间" not in result
     assert '<span class="tag pass">合格</span>' in result
+
+
+def test_learner_pages_write_scores_and_points_one_way(client_for, learner):
+    """No trailing zeros anywhere a candidate reads a number: 2 / 2, not
+    2.00 / 2.0; a pass mark of 24, not 24.0."""
+    from tests.assessments.factories import BankFactory, fixed_exam, sit, true_false
+
+    bank = BankFactory()
+    right = true_false(bank, answer=True, points=Decimal("2"))
+    half = true_false(bank, answer=True, points=Decimal("1.5"))
+    exam = fixed_exam([right, half], pass_mark=Decimal("24"))
+    exam.attempts_allowed = 2
+    exam.save()
+    client = client_for(learner)
+    zh = {"HTTP_ACCEPT_LANGUAGE": "zh-hans"}
+    detail = client.get(reverse("assessments:exam_detail", args=[exam.pk]), **zh)
+    assert "<dd>24</dd>" in detail.content.decode()
+    client.post(reverse("assessments:exam_start", args=[exam.pk]))
+    attempt = Attempt.objects.get(exam=exam, cadre=learner)
+    paper = client.get(f"/exams/attempts/{attempt.pk}/", **zh).content.decode()
+    assert "2 分" in paper and "1.5 分" in paper and ".0 分" not in paper
+    client.post(f"/exams/attempts/{attempt.pk}/submit/")
+    attempt = sit(exam, learner, {right: True, half: False})
+    exam.closes_at = timezone.now() - dt.timedelta(minutes=1)
+    exam.save()  # answers and marks are shown once the exam has closed
+    result = client.get(
+        reverse("assessments:attempt_result", args=[attempt.pk]), **zh
+    ).content.decode()
+    assert 'id="score">2</strong> / 3.5' in result
+    assert "2 / 2" in result and "0 / 1.5" in result
+    listing = client.get(reverse("assessments:my_exams"), **zh).content.decode()
+    assert "2 / 3.5" in listing and ".00" not in listing

@@ -111,7 +111,7 @@ def test_sit_reload_and_submit(
     assert page.locator("#submit-dialog").is_visible()
     page.click("#submit-confirm")
     page.wait_for_url("**/result/")
-    assert page.inner_text("#score") == "8.00"
+    assert page.inner_text("#score") == "8"
     attempt = Attempt.objects.get(exam=exam, cadre=learner)
     assert attempt.status == "graded" and attempt.result.grade == 8
 
