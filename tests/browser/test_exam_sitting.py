@@ -155,3 +155,20 @@ def test_a_retired_key_is_renewed_and_signing_out_stops_saves(
     assert not AnswerStep.objects.filter(
         attempt=attempt, item__question=blank_q
     ).exists()
+
+
+def test_question_headers_sit_inside_their_cards(
+    roles_in_place, page, live_server, sign_in, learner, exam_for_learner
+):
+    """A fieldset draws its legend across its top border; the paper's cards
+    keep "1. 单选 2 分" inside, below the card's top edge."""
+    exam, _questions = exam_for_learner
+    start_in_browser(page, live_server, sign_in, learner, exam)
+    cards = page.locator("fieldset.question")
+    assert cards.count() == 4
+    for index in range(4):
+        card = cards.nth(index).bounding_box()
+        legend = cards.nth(index).locator("legend").bounding_box()
+        stem = cards.nth(index).locator(".stem").bounding_box()
+        assert legend["y"] >= card["y"] + 8, (index, legend, card)
+        assert legend["x"] >= card["x"] and legend["y"] + legend["height"] <= stem["y"]
