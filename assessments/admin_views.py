@@ -2,6 +2,7 @@
 buttons, marking queue, results, item analysis, reviews, import/export."""
 
 import io
+from types import SimpleNamespace
 
 import openpyxl
 from django.contrib import messages
@@ -20,7 +21,14 @@ from wagtail.admin.views import generic
 
 from personnel.api import units_visible_to
 
-from . import importers, item_analysis, question_io, selectors, services
+from . import (
+    importers,
+    item_analysis,
+    paper_markup,
+    question_io,
+    selectors,
+    services,
+)
 from .admin_forms import ExportForm, ImportForm, MarkForm, ReviewAnswerForm
 from .choices import ReviewStatus
 from .choosers import question_title
@@ -94,6 +102,22 @@ class QuestionInspectView(generic.InspectView):
             "choices": [{"id": c.pk, "text": c.text} for c in question.choices.all()],
         }
         context["preview"] = snapshot_public(snapshot)
+        # The paper's own markup (and exam.css), so the preview cannot drift
+        # from what candidates see.
+        item = SimpleNamespace(
+            position=1, question_id=question.pk, points=question.points, flagged=False
+        )
+        context["paper_markup"] = paper_markup.questions_html(
+            [
+                {
+                    "item": item,
+                    "public": context["preview"],
+                    "response": None,
+                    "chosen": (),
+                    "seq": 0,
+                }
+            ]
+        )
         context["question"] = question
         context["used_count"] = PaperItem.objects.filter(question=question).count()
         return context

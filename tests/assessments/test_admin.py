@@ -69,6 +69,28 @@ def test_question_listing_titles_questions_by_their_text(client_for, trainer, ba
     assert re.search(r"<td[^>]*>\s*ph\s*</td>", html)
 
 
+def test_question_preview_is_the_papers_own_markup(client_for, trainer, bank):
+    """Radio, letter, text on one line, as on the paper: the preview is built
+    by the paper's code and styled by its stylesheet."""
+    question = single(bank, right="四级", wrong=("三级",), points=2)
+    html = (
+        client_for(trainer)
+        .get(f"/admin/assessments_question/inspect/{question.pk}/")
+        .content.decode()
+    )
+    preview = re.search(
+        r'<fieldset class="paper-preview" disabled[^>]*>(.*?)</fieldset>\s*</fieldset>',
+        html,
+        re.S,
+    )
+    assert preview, "no paper preview"
+    assert '<label class="option"><input type="radio"' in preview.group(1)
+    assert '<span class="letter"></span> 四级</label>' in preview.group(1)
+    assert '<span class="muted">2 分</span>' in preview.group(1)
+    assert "assessments/exam.css" in html
+    assert '<ol type="A">' not in html
+
+
 def test_key_correction_in_the_editor_regrades_with_audit(
     client_for, trainer, graded_exam
 ):
