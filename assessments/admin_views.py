@@ -240,13 +240,20 @@ def export_view(request):
 
 
 def _exam_attempts(request, exam):
+    """The exam's attempts the user may see, narrowed to ?unit=. A unit that
+    does not exist or lies outside the user's scope is a 404, as on the
+    personnel reports: showing every unit instead would mislead."""
     attempts = selectors.attempts_visible_to(user=request.user).filter(exam=exam)
-    unit_id = request.GET.get("unit")
+    unit_id = request.GET.get("unit", "").strip()
     unit = None
-    if unit_id and unit_id.isdigit():
-        unit = units_visible_to(user=request.user).filter(pk=unit_id).first()
-        if unit is not None:
-            attempts = attempts.filter(cadre__unit__path__startswith=unit.path)
+    if unit_id:
+        # ASCII digits only (int() reads other scripts' digits too), and
+        # within the database's integer range.
+        if unit_id.isascii() and unit_id.isdigit() and int(unit_id) < 2**31:
+            unit = units_visible_to(user=request.user).filter(pk=unit_id).first()
+        if unit is None:
+            raise Http404(_("That unit does not exist or is outside your scope."))
+        attempts = attempts.filter(cadre__unit__path__startswith=unit.path)
     return attempts.order_by("cadre__unit__path", "cadre__employee_no", "number"), unit
 
 
@@ -266,6 +273,23 @@ def results_view(request, exam_id: int):
         "query": request.GET.copy(),
     }
     return render(request, "assessments/admin/results.html", context)
+
+
+def _display_width(value) -> int:
+    """Columns a value takes in Excel: a CJK character takes two. (As the
+    personnel report exports count, personnel/reports/xlsx.py; not in
+    personnel.api, so not imported.)"""
+    text = "" if value is None else str(value)
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def _fit_columns(sheet) -> None:
+    """Each column as wide as its longest value (within 8 and 60)."""
+    for cells in sheet.iter_cols():
+        width = max(_display_width(cell.value) for cell in cells)
+        sheet.column_dimensions[cells[0].column_letter].width = min(
+            max(width + 2, 8), 60
+        )
 
 
 def _results_xlsx(exam, attempts) -> HttpResponse:
@@ -304,6 +328,7 @@ def _results_xlsx(exam, attempts) -> HttpResponse:
                 else "",
             ]
         )
+    _fit_columns(sheet)
     buffer = io.BytesIO()
     book.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)

@@ -164,12 +164,38 @@ def test_results_are_scoped_to_a_unit_admins_subtree(
     assert counts == [2, 2]  # two candidates in Lanzhou's subtree, not three
     trainer_page = client_for(trainer).get(url, **EN).content.decode()
     assert "秦州丙" in trainer_page
-    # A hand-typed unit outside the admin's subtree is ignored, not obeyed.
+    # A hand-typed unit outside the admin's subtree is refused, not obeyed.
     tianshui = graded_exam[3][2].unit.get_parent()
-    narrowed = (
-        client_for(unit_admin).get(url, {"unit": tianshui.pk}, **EN).content.decode()
+    narrowed = client_for(unit_admin).get(url, {"unit": tianshui.pk}, **EN)
+    assert narrowed.status_code == 404 and "秦州丙" not in narrowed.content.decode()
+
+
+@pytest.mark.parametrize("unit", ["abc", "999999", "１２", "99999999999999999999"])
+@pytest.mark.parametrize("view", ["results", "analysis"])
+def test_an_unknown_unit_is_a_404_not_every_unit(
+    client_for, trainer, graded_exam, view, unit
+):
+    exam = graded_exam[0]
+    url = f"/admin/assessments/exams/{exam.pk}/{view}/"
+    response = client_for(trainer).get(url, {"unit": unit}, **EN)
+    assert response.status_code == 404
+    assert "城关甲" not in response.content.decode()
+    assert client_for(trainer).get(url, {"unit": ""}, **EN).status_code == 200
+
+
+def test_results_export_columns_fit_their_values(client_for, trainer, graded_exam):
+    exam, _tf, _essay, people = graded_exam
+    unit = people[0].unit
+    unit.name = "兰州市生态环境局城关区分局综合行政执法大队第一中队"
+    unit.save()
+    export = client_for(trainer).get(
+        f"/admin/assessments/exams/{exam.pk}/results/", {"format": "xlsx"}, **EN
     )
-    assert "秦州丙" not in narrowed
+    sheet = openpyxl.load_workbook(io.BytesIO(export.content)).active
+    heading = [cell.value for cell in sheet[1]]
+    unit_column = sheet.cell(row=1, column=heading.index("Unit") + 1).column_letter
+    longest = max(len(str(cell.value)) * 2 for cell in sheet[unit_column][1:])
+    assert sheet.column_dimensions[unit_column].width >= longest
 
 
 def test_marking_queue_then_results_and_analysis(
