@@ -72,7 +72,7 @@ def _plain_entries(path):
     return {e.msgid: e.msgstr for e in polib.pofile(path) if e.msgstr and not e.msgctxt}
 
 
-@pytest.mark.parametrize("catalogue", ["personnel", "courses", "locale"])
+@pytest.mark.parametrize("catalogue", ["personnel", "courses", "assessments", "locale"])
 def test_our_plain_strings_do_not_change_wagtails_meaning(catalogue):
     from pathlib import Path
 
@@ -101,6 +101,7 @@ def test_wagtails_title_and_name_keep_their_meaning(client_for, hr, province):
     with translation.override("zh-hans"):
         assert gettext("Title") == "标题"
         assert gettext("Clear") == "清除"
+        assert gettext("Name") == "名字"
     # Our own screens keep their words, through contexts.
     html = client_for(hr).get("/admin/personnel_unit/").content.decode()
     assert "<th" in html and "名称" in html
