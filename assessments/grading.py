@@ -142,7 +142,7 @@ def _fraction_fill_blank(snapshot: dict, response: str) -> Decimal:
         try:
             if abs(number - Decimal(candidate.strip())) <= Decimal(tolerance):
                 return ONE
-        except InvalidOperation:
+        except ArithmeticError:  # not a number, or one such as 1e9999999
             continue
     return ZERO
 

@@ -1,8 +1,11 @@
 """Question file formats: GIFT text and the xlsx question sheet.
 
-Pure functions, no models: they turn a file into ``ParsedQuestion`` rows plus
-a list of ``ImportProblem`` (where, which field, what is wrong and how to fix
-it). The caller decides what to store; imports are all-or-nothing, so a
+Pure functions, no database: they turn a file into ``ParsedQuestion`` rows
+plus a list of ``ImportProblem`` (where, which field, what is wrong and how to
+fix it). Number limits (points, difficulty, margin of error, weights) are read
+from the model fields' definitions, so a file can never hold a number the
+tables cannot (an oversized value stored in SQLite breaks every page that
+reads it back). The caller decides what to store; imports are all-or-nothing, so a
 caller refuses the whole file when any problem is reported.
 
 GIFT follows Moodle's format (question/format/gift). Our bank has five
@@ -27,11 +30,13 @@ question types, so:
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -113,6 +118,93 @@ def _decimal_or_none(text: str) -> Decimal | None:
     except (InvalidOperation, ValueError):
         return None
     return value if value.is_finite() else None
+
+
+# --------------------------------------------------------------------------
+# Number limits
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NumberLimit:
+    """The numbers a field holds: at most ``places`` decimal places (0 for
+    whole numbers), from ``low`` to ``high`` inclusive."""
+
+    places: int
+    low: Decimal
+    high: Decimal
+
+
+# Numeric fill-in answers are kept as text, so no table limits them; these
+# bounds keep them to numbers a person writes (an exponent such as 1e999999
+# would otherwise be spelt out as a million digits).
+NUMERIC_ANSWER_LIMIT = NumberLimit(10, Decimal(-(10**15)), Decimal(10**15))
+
+
+def field_limit(model_field) -> NumberLimit:
+    """The limit of a model's DecimalField or IntegerField: its digits and
+    decimal places, narrowed by its Min/MaxValueValidators (including the
+    database's integer range)."""
+    places = getattr(model_field, "decimal_places", None) or 0
+    digits = getattr(model_field, "max_digits", None)
+    high = (
+        Decimal(10) ** (digits - places) - Decimal(10) ** -places
+        if digits
+        else Decimal("Infinity")
+    )
+    low = -high
+    for validator in model_field.validators:
+        if isinstance(validator, MinValueValidator):
+            low = max(low, Decimal(validator.limit_value))
+        elif isinstance(validator, MaxValueValidator):
+            high = min(high, Decimal(validator.limit_value))
+    return NumberLimit(places, low, high)
+
+
+@functools.cache
+def number_limits() -> dict[str, NumberLimit]:
+    """Limits by ParsedQuestion attribute, read from the models once."""
+    from .models import Question, QuestionChoice
+
+    return {
+        "points": field_limit(Question._meta.get_field("points")),
+        "difficulty": field_limit(Question._meta.get_field("difficulty")),
+        "tolerance": field_limit(Question._meta.get_field("numeric_tolerance")),
+        "fraction": field_limit(QuestionChoice._meta.get_field("fraction")),
+        "answer": NUMERIC_ANSWER_LIMIT,
+    }
+
+
+def number_problem(what: str, text: str, value: Decimal, limit: NumberLimit):
+    """Why ``value`` (written as ``text``) does not fit ``limit``, or None.
+
+    ``what`` names the number for the message ("Points", "The margin of
+    error"); the caller reports the location and field.
+    """
+    # The range first: it compares exactly, while normalize() and quantize()
+    # would overflow the decimal context on an exponent such as 1e999999.
+    if not limit.low <= value <= limit.high:
+        return _(
+            "%(what)s “%(value)s” is out of range: write a number from %(low)s "
+            "to %(high)s."
+        ) % {
+            "what": what,
+            "value": text,
+            "low": _number_text(limit.low),
+            "high": _number_text(limit.high),
+        }
+    places = max(0, -value.normalize().as_tuple().exponent)
+    if limit.places == 0 and places:
+        return _("%(what)s “%(value)s” must be a whole number.") % {
+            "what": what,
+            "value": text,
+        }
+    if places > limit.places:
+        return _(
+            "%(what)s “%(value)s” has too many decimal places: write at most "
+            "%(places)s."
+        ) % {"what": what, "value": text, "places": limit.places}
+    return None
 
 
 # --------------------------------------------------------------------------
@@ -506,26 +598,34 @@ def _numeric_value(text: str) -> tuple[Decimal, Decimal]:
     """Turn "3.14:0.01", "1..5" or "42" into (value, tolerance)."""
     if ".." in text:
         low_text, high_text = text.split("..", 1)
-        low, high = _gift_number(low_text), _gift_number(high_text)
+        low = _gift_number(low_text, "answer", _("The number"))
+        high = _gift_number(high_text, "answer", _("The number"))
         if low > high:
             raise _Invalid(
                 "answers",
                 _("The range %(range)s runs backwards: write the smaller number first.")
                 % {"range": text},
             )
-        return (low + high) / 2, (high - low) / 2
+        tolerance = (high - low) / 2
+        _gift_check(text, tolerance, "tolerance", _("The margin of error"))
+        return (low + high) / 2, tolerance
     value_text, _sep, tolerance_text = text.partition(":")
-    tolerance = _gift_number(tolerance_text) if tolerance_text.strip() else Decimal(0)
+    tolerance = (
+        _gift_number(tolerance_text, "tolerance", _("The margin of error"))
+        if tolerance_text.strip()
+        else Decimal(0)
+    )
     if tolerance < 0:
         raise _Invalid(
             "answers",
             _("The margin of error %(value)s is negative: write a positive number.")
             % {"value": tolerance_text.strip()},
         )
-    return _gift_number(value_text), tolerance
+    return _gift_number(value_text, "answer", _("The number")), tolerance
 
 
-def _gift_number(text: str) -> Decimal:
+def _gift_number(text: str, limit: str, what: str) -> Decimal:
+    """A number of a numerical answer that fits ``number_limits()[limit]``."""
     value = _decimal_or_none(text)
     if value is None:
         raise _Invalid(
@@ -536,7 +636,15 @@ def _gift_number(text: str) -> Decimal:
             )
             % {"text": text.strip()},
         )
+    if not (limit == "tolerance" and value < 0):  # reported as negative instead
+        _gift_check(text.strip(), value, limit, what)
     return value
+
+
+def _gift_check(text: str, value: Decimal, limit: str, what: str) -> None:
+    problem = number_problem(what, text, value, number_limits()[limit])
+    if problem is not None:
+        raise _Invalid("answers", problem)
 
 
 # --------------------------------------------------------------------------
@@ -728,11 +836,15 @@ def _row_difficulty(row: _Row) -> int | None:
     if not text:
         return None
     value = _decimal_or_none(text)
-    if value is None or value != value.to_integral_value() or not 1 <= value <= 5:
+    limit = number_limits()["difficulty"]
+    if value is None or number_problem("", text, value, limit) is not None:
         row.report(
             "difficulty",
-            _("Difficulty “%(value)s” must be a whole number from 1 (easy) to 5.")
-            % {"value": text},
+            _(
+                "Difficulty “%(value)s” must be a whole number from %(low)s "
+                "(easy) to %(high)s (hard)."
+            )
+            % {"value": text, "low": limit.low, "high": limit.high},
         )
         return None
     return int(value)
@@ -743,12 +855,22 @@ def _row_points(row: _Row) -> Decimal | None:
     if not text:
         return None
     value = _decimal_or_none(text)
-    if value is None or value <= 0:
+    if value is None:
         row.report(
             "points",
             _("Points “%(value)s” must be a positive number such as 2 or 1.5.")
             % {"value": text},
         )
+        return None
+    return _row_number(row, "points", value, _("Points"))
+
+
+def _row_number(row: _Row, key: str, value: Decimal, what: str) -> Decimal | None:
+    """``value`` when it fits its table column, else None and a problem."""
+    limit = number_limits()[key]
+    problem = number_problem(what, row.get(key), value, limit)
+    if problem is not None:
+        row.report(key, problem)
         return None
     return value
 
@@ -862,7 +984,15 @@ def _row_fill_blank(row: _Row, question: ParsedQuestion) -> None:
             % {"value": tolerance_text},
         )
         return
-    question.numeric_tolerance = tolerance
+    for answer, number in zip(question.accepted_answers, numbers, strict=True):
+        problem = number_problem(
+            _("The answer"), answer, number, number_limits()["answer"]
+        )
+        if problem is not None:
+            row.report("answer", problem)
+    question.numeric_tolerance = _row_number(
+        row, "tolerance", tolerance, _("The margin of error")
+    )
 
 
 def _row_short_answer(row: _Row, question: ParsedQuestion) -> None:
@@ -892,12 +1022,20 @@ _EXPLANATIONS = (
         "（也可写 对/错、√/×）；填空填可接受的答案，多个用 | 或 ； 分隔。",
     ),
     ("参考答案", "简答题的参考答案，供阅卷参考。"),
-    ("分值", "选填。正数，如 2 或 1.5；留空则用试卷的默认分值。"),
+    (
+        "分值",
+        "选填。0.1 到 9999.9 之间、最多一位小数的数，如 2 或 1.5；"
+        "留空则用试卷的默认分值。",
+    ),
     ("难度", "选填。1（易）到 5（难）的整数。"),
     ("知识点", "选填。多个知识点用 ， , 或 ； 分隔。"),
     ("解析", "选填。答案解析，交卷后显示给考生。"),
     ("名称", "选填。题目的简短名称，便于在题库中查找。"),
-    ("误差", "选填。仅用于答案为数字的填空题：允许的误差（如 0.01）。"),
+    (
+        "误差",
+        "选填。仅用于答案为数字的填空题：允许的误差（如 0.01），"
+        "0 到 99999999.9999 之间、最多四位小数。",
+    ),
 )
 
 _EXAMPLES = (

@@ -17,6 +17,8 @@ from .models import KnowledgePoint, Question, QuestionBank, QuestionChoice
 
 MAX_CHOICE_TEXT = QuestionChoice._meta.get_field("text").max_length
 MAX_KP_NAME = KnowledgePoint._meta.get_field("name").max_length
+FRACTION_PLACES = QuestionChoice._meta.get_field("fraction").decimal_places
+FRACTION_STEP = Decimal(10) ** -FRACTION_PLACES
 
 
 def questions_parse(*, filename: str, data: bytes):
@@ -107,7 +109,9 @@ def _question_create(*, bank: QuestionBank, parsed) -> Question:
             question=question,
             sort_order=i,
             text=c.text,
-            fraction=c.fraction,
+            # Weights such as 33.33333% or an xlsx share of 1/3 carry more
+            # places than the column; store them rounded, as the form would.
+            fraction=c.fraction.quantize(FRACTION_STEP),
             feedback=c.feedback[:500],
         )
         for i, c in enumerate(parsed.choices)

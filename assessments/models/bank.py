@@ -96,6 +96,7 @@ class Question(ClusterableModel):
         decimal_places=4,
         null=True,
         blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
         help_text=_("Fill in the blank: accept numbers within this distance."),
     )
     reference_answer = models.TextField(

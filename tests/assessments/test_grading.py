@@ -115,3 +115,8 @@ def test_public_snapshot_never_carries_the_key():
 def test_mark_is_fraction_times_points_rounded():
     assert mark_for(Decimal("0.3333"), Decimal("3")) == Decimal("1.00")
     assert mark_for(Decimal("0.5"), Decimal("2.5")) == Decimal("1.25")
+
+
+def test_fill_blank_number_beyond_decimal_range_scores_zero_not_an_error():
+    num = snap("fill_blank", accepted_answers=["7.5"], numeric_tolerance="0.2")
+    assert fraction_for(num, "1e9999999", policy="") == 0

@@ -452,12 +452,15 @@ def test_xlsx_bad_cells(row, field, phrase):
     assert phrase in problems[0].message
 
 
-@pytest.mark.parametrize("points", [0, -1, "两分"])
-def test_xlsx_points_must_be_positive(points):
+@pytest.mark.parametrize(
+    ("points", "phrase"),
+    [(0, "from 0.1 to"), (-1, "from 0.1 to"), ("两分", "positive number")],
+)
+def test_xlsx_points_must_be_positive(points, phrase):
     row = ["判断", "题", "", "", "", "", "对", "", points, "", "", ""]
     questions, problems = xlsx_parse(workbook_bytes([row]))
     assert [(p.location, p.field) for p in problems] == [(2, "分值")]
-    assert "positive number" in problems[0].message
+    assert phrase in problems[0].message
 
 
 def test_xlsx_every_bad_cell_of_a_row_is_reported():

@@ -81,3 +81,83 @@ def test_export_then_import_round_trip(bank):
     assert sorted(other.questions.values_list("stem", flat=True)) == sorted(
         bank.questions.values_list("stem", flat=True)
     )
+
+
+def xlsx_bytes(*rows):
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["题型", "题干", "选项A", "选项B", "答案", "分值", "难度", "误差"])
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+GOOD_ROW = ["单选", "好题", "甲", "乙", "A", 2, 3, None]
+
+
+@pytest.mark.parametrize(
+    ("row", "column", "phrase"),
+    [
+        (["单选", "题", "甲", "乙", "A", 99999999999, 3, None], "分值", "to 9999.9"),
+        (["单选", "题", "甲", "乙", "A", 1.234, 3, None], "分值", "at most 1"),
+        (["单选", "题", "甲", "乙", "A", 0.05, 3, None], "分值", "out of range"),
+        (["填空", "题", None, None, "7.5", 2, 3, 1e30], "误差", "0 to 99999999.9999"),
+        (["填空", "题", None, None, "7.5", 2, 3, 0.00001], "误差", "at most 4"),
+        (["填空", "题", None, None, "1e40", 2, 3, 0.1], "答案", "out of range"),
+        (["单选", "题", "甲", "乙", "A", 2, 2.5, None], "难度", "from 1 (easy) to 5"),
+        (["单选", "题", "甲", "乙", "A", 2, 40000, None], "难度", "from 1 (easy) to 5"),
+    ],
+)
+def test_xlsx_numbers_beyond_their_columns_are_refused(bank, row, column, phrase):
+    with pytest.raises(ImportRejected) as caught:
+        questions_import(
+            bank=bank, filename="q.xlsx", data=xlsx_bytes(GOOD_ROW, GOOD_ROW, row)
+        )
+    [problem] = caught.value.problems
+    assert (problem.location, problem.field) == (4, column)
+    assert phrase in problem.message
+    assert not Question.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("answer", "phrase"),
+    [
+        ("{#5:99999999999999999}", "The margin of error “99999999999999999”"),
+        ("{#1..1e30}", "The number “1e30” is out of range"),
+        ("{#0..1e20}", "The number “1e20” is out of range"),
+        ("{#1e9999999}", "The number “1e9999999” is out of range"),
+        ("{#1.5:0.00001}", "has too many decimal places"),
+    ],
+)
+def test_gift_numbers_beyond_their_columns_are_refused(bank, answer, phrase):
+    text = "好题 {T}\n\n// 注释\nQA" + answer + "\n"
+    with pytest.raises(ImportRejected) as caught:
+        questions_import(bank=bank, filename="q.gift", data=text.encode())
+    [problem] = caught.value.problems
+    assert (problem.location, problem.field, problem.field_label) == (
+        4,
+        "answers",
+        "Answer block",
+    )
+    assert phrase in problem.message
+    assert not Question.objects.exists()
+
+
+def test_imported_numbers_read_back_and_the_question_list_opens(
+    bank, trainer, client_for
+):
+    text = "QA{#5:99999999.9999}\n\n多选{~%33.33333%甲 ~%33.33333%乙 ~%33.33334%丙 ~丁}"
+    questions_import(bank=bank, filename="q.gift", data=text.encode())
+    fill = bank.questions.get(qtype="fill_blank")
+    assert fill.numeric_tolerance == Decimal("99999999.9999")
+    multiple = bank.questions.get(qtype="multiple_choice")
+    assert [c.fraction for c in multiple.choices.all()] == [
+        Decimal("0.3333"),
+        Decimal("0.3333"),
+        Decimal("0.3333"),
+        0,
+    ]
+    page = client_for(trainer).get("/admin/assessments_question/")
+    assert page.status_code == 200
