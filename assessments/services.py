@@ -157,7 +157,11 @@ def _deadline(*, exam: Exam, window, started_at: dt.datetime) -> dt.datetime:
     deadline = window.closes_at
     if exam.time_limit_minutes:
         minutes = exam.time_limit_minutes + window.extra_minutes
-        deadline = min(deadline, started_at + dt.timedelta(minutes=minutes))
+        # Compared in minutes, not as started_at + minutes: a limit longer
+        # than the window (saved before the fields had a maximum) would put
+        # that sum past year 9999 and raise OverflowError.
+        if minutes < (deadline - started_at) / dt.timedelta(minutes=1):
+            deadline = started_at + dt.timedelta(minutes=minutes)
     return deadline
 
 

@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
@@ -16,6 +16,14 @@ from ..choices import (
     QuestionType,
     ScoreRelease,
 )
+
+# A day, for both the time limit and an accommodation's extra time. The
+# longest sittings a provincial department sets (the 3-hour written exam of a
+# skills contest, a 4-hour case-handling exercise) fit many times over, and
+# extra time is given as a share of that (a quarter to a half more); anything
+# longer is a typing slip, and an unbounded number would put the deadline
+# past the calendar's end (Start failed with an OverflowError).
+MAX_MINUTES = 24 * 60
 
 
 class Exam(ClusterableModel):
@@ -30,6 +38,7 @@ class Exam(ClusterableModel):
         _("time limit (minutes)"),
         null=True,
         blank=True,
+        validators=[MaxValueValidator(MAX_MINUTES)],
         help_text=_("Leave empty for no limit other than the closing time."),
     )
     attempts_allowed = models.PositiveSmallIntegerField(
@@ -240,7 +249,9 @@ class Accommodation(models.Model):
         related_name="+",
         verbose_name=_("cadre"),
     )
-    extra_minutes = models.PositiveIntegerField(_("extra minutes"), default=0)
+    extra_minutes = models.PositiveIntegerField(
+        _("extra minutes"), default=0, validators=[MaxValueValidator(MAX_MINUTES)]
+    )
     opens_at = models.DateTimeField(_("opens at instead"), null=True, blank=True)
     closes_at = models.DateTimeField(_("closes at instead"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=200, blank=True)

@@ -381,6 +381,35 @@ def test_extra_time_granted_mid_attempt_moves_the_deadline(
     assert services.accommodation_apply(exam=exam, cadre=learner) == 0
 
 
+def test_absurd_time_limits_are_refused_by_the_forms(
+    client_for, trainer, learner, province
+):
+    bank = BankFactory()
+    exam = fixed_exam([true_false(bank, points=5)], time_limit_minutes=30)
+    attempt = services.attempt_start(exam=exam, cadre=learner)
+    client = client_for(trainer)
+    url = "/admin/assessments_accommodation/new/"
+    form = querydict_from_html(client.get(url).content.decode(), form_id=None)
+    form.update({"exam": str(exam.pk), "cadre": str(learner.pk)})
+    form["extra_minutes"] = "99999999999"
+    response = client.post(url, form, **EN)
+    assert response.status_code == 200
+    assert "less than or equal to 1440" in response.content.decode()
+    assert not exam.accommodations.exists()
+    assert services.Attempt.objects.get(pk=attempt.pk).deadline == attempt.deadline
+
+    url = f"/admin/assessments_exam/edit/{exam.pk}/"
+    data = querydict_from_html(
+        client.get(url).content.decode(), form_id="w-editor-form"
+    )
+    data["time_limit_minutes"] = "99999999999"
+    response = client.post(url, data, **EN)
+    assert response.status_code == 200
+    assert "less than or equal to 1440" in response.content.decode()
+    exam.refresh_from_db()
+    assert exam.time_limit_minutes == 30
+
+
 def _todo(client) -> str:
     html = client.get("/admin/", **EN).content.decode()
     start = html.find('data-testid="trainer-todo"')

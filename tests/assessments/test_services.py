@@ -86,6 +86,17 @@ def test_deadline_is_time_limit_or_close_with_accommodation(exam, learner):
     )
 
 
+def test_a_time_limit_past_the_calendar_means_the_closing_time(exam, learner):
+    # As saved before the fields had a maximum (SQLite keeps 99999999999;
+    # PostgreSQL's integer would not, so the value stays in memory here).
+    now = timezone.now()
+    exam.time_limit_minutes = 99_999_999_999
+    attempt = services.attempt_start(exam=exam, cadre=learner, now=now)
+    assert attempt.deadline == exam.closes_at
+    Accommodation.objects.create(exam=exam, cadre=learner, extra_minutes=10**9)
+    assert services.accommodation_apply(exam=exam, cadre=learner, now=now) == 0
+
+
 def test_later_window_for_a_named_cadre(exam, learner):
     exam.closes_at = timezone.now() - dt.timedelta(minutes=1)
     exam.save()
