@@ -371,7 +371,8 @@ def marking_queue_view(request):
 def mark_item_view(request, item_id: int):
     _require(request, "assessments.change_result")
     item = get_object_or_404(
-        PaperItem.objects.select_related("attempt__exam", "question"), pk=item_id
+        selectors.markable_items().select_related("attempt__exam", "question"),
+        pk=item_id,
     )
     form = MarkForm(request.POST or None, points=item.points)
     if request.method == "POST" and form.is_valid():

@@ -175,6 +175,25 @@ def attempts_visible_to(*, user) -> QuerySet[Attempt]:
     )
 
 
+def markable_items() -> QuerySet[PaperItem]:
+    """Answers the marking page may mark: see ``item_is_hand_marked``."""
+    return PaperItem.objects.filter(
+        attempt__status=AttemptStatus.AWAITING_GRADING,
+        snapshot__qtype=QuestionType.SHORT_ANSWER,  # as drawn, like item.qtype
+    )
+
+
+def item_is_hand_marked(*, item: PaperItem, attempt: Attempt) -> bool:
+    """Short answers are the one type a person marks, and only while their
+    attempt is closed but not final: other answers are graded by the key,
+    and a final result changes only through a result review (its own
+    regrade path), never silently from the marking page."""
+    return (
+        item.qtype == QuestionType.SHORT_ANSWER
+        and attempt.status == AttemptStatus.AWAITING_GRADING
+    )
+
+
 def marking_queue(*, exam_id: int | None = None) -> QuerySet[PaperItem]:
     items = PaperItem.objects.filter(
         needs_marking=True, attempt__status=AttemptStatus.AWAITING_GRADING

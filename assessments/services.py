@@ -63,6 +63,7 @@ from .models import (
 from .selectors import (
     exam_is_eligible,
     exam_window_for,
+    item_is_hand_marked,
     latest_responses,
     paper_attempt,
     save_grace,
@@ -911,11 +912,21 @@ def attempts_close_expired(*, now: dt.datetime | None = None) -> int:
 
 
 def item_mark(*, item_id: int, mark: Decimal, by, comment: str = "") -> PaperItem:
-    """A marker gives a mark to one answer (usually a short answer).
+    """A marker marks one answer that waits for a person: a short answer of
+    an attempt that is closed and not yet final. A final result changes only
+    through a result review (review_answer).
 
     Raises:
-        GradingError: mark outside 0..points, or attempt still open.
+        GradingError: not such an answer, or the mark is outside 0..points.
     """
+    return _item_mark(
+        item_id=item_id, mark=mark, by=by, comment=comment, by_review=False
+    )
+
+
+def _item_mark(
+    *, item_id: int, mark: Decimal, by, comment: str, by_review: bool
+) -> PaperItem:
     with transaction.atomic():
         item = PaperItem.objects.select_related("attempt").get(pk=item_id)
         attempt = (
@@ -925,6 +936,13 @@ def item_mark(*, item_id: int, mark: Decimal, by, comment: str = "") -> PaperIte
         )
         if attempt.status == AttemptStatus.IN_PROGRESS:
             raise GradingError(_("The attempt is still open; mark it after it closes."))
+        if not by_review and not item_is_hand_marked(item=item, attempt=attempt):
+            raise GradingError(
+                _(
+                    "Only short answers of attempts awaiting marking are marked "
+                    "here; a final result changes through a result review."
+                )
+            )
         if mark < 0 or mark > item.points:
             raise GradingError(
                 _("The mark must be between 0 and %(points)s.")
@@ -936,10 +954,9 @@ def item_mark(*, item_id: int, mark: Decimal, by, comment: str = "") -> PaperIte
         item.needs_marking = False
         item.marker_comment = comment
         item.save(update_fields=["mark", "fraction", "needs_marking", "marker_comment"])
-        kind = GradeChangeKind.MANUAL if old_mark is None else GradeChangeKind.REVIEW
         _result_refresh(
             attempt=attempt,
-            kind=kind,
+            kind=GradeChangeKind.REVIEW if by_review else GradeChangeKind.MANUAL,
             by=by,
             reason=comment,
             item=item,
@@ -1052,7 +1069,9 @@ def review_answer(
         for item_id, mark in (marks or {}).items():
             item = items.get(pk=item_id)
             if item.mark != mark:
-                item_mark(item_id=item.pk, mark=mark, by=by, comment=answer)
+                _item_mark(
+                    item_id=item.pk, mark=mark, by=by, comment=answer, by_review=True
+                )
         result = Result.objects.get(attempt_id=review.attempt_id)
         review.grade_after = result.grade
         review.status = (

@@ -533,3 +533,34 @@ def test_import_problems_name_the_gift_part_in_chinese(client_for, trainer, bank
 def test_marking_queue_action_reads_as_marking(client_for, trainer, graded_exam):
     html = client_for(trainer).get("/admin/assessments/marking/").content.decode()
     assert ">评分</a>" in html
+
+
+def test_marking_page_is_only_for_short_answers_awaiting_marking(
+    client_for, trainer, learner, graded_exam
+):
+    exam, tf, essay, people = graded_exam
+    client = client_for(trainer)
+    attempt = services.Attempt.objects.get(exam=exam, cadre=people[0])
+    essay_item = attempt.items.get(question=essay)
+    page = client.get(f"/admin/assessments/marking/{essay_item.pk}/", **EN)
+    assert page.status_code == 200
+    assert essay.reference_answer and essay.reference_answer in page.content.decode()
+    # An auto-graded answer, even while its attempt waits for marking.
+    tf_item = attempt.items.get(question=tf)
+    url = f"/admin/assessments/marking/{tf_item.pk}/"
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"mark": "0", "comment": "改分"}).status_code == 404
+    tf_item.refresh_from_db()
+    assert tf_item.mark == Decimal("5")
+    # A short answer in a final result: changed through a review instead.
+    services.item_mark(item_id=essay_item.pk, mark=Decimal("3"), by=trainer.user)
+    url = f"/admin/assessments/marking/{essay_item.pk}/"
+    assert client.post(url, {"mark": "5", "comment": ""}).status_code == 404
+    with pytest.raises(services.GradingError, match="result review"):
+        services.item_mark(item_id=essay_item.pk, mark=Decimal("5"), by=trainer.user)
+    assert attempt.items.get(question=essay).mark == Decimal("3")
+    assert not GradeChange.objects.filter(attempt=attempt, kind="review").exists()
+    # An attempt still under way.
+    live = services.attempt_start(exam=exam, cadre=learner)
+    live_item = live.items.get(question=essay)
+    assert client.get(f"/admin/assessments/marking/{live_item.pk}/").status_code == 404
