@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from .choices import CHOICE_TYPES, QuestionType
-from .models import QuestionBank
+from .models import PaperItem, QuestionBank
 
 
 class LinesField(forms.CharField):
@@ -23,6 +23,23 @@ class LinesField(forms.CharField):
     def to_python(self, value):
         text = super().to_python(value) or ""
         return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def question_key(question, choices=None) -> tuple:
+    """Everything grading depends on, to tell whether an edit changed the key.
+
+    ``choices`` are (pk, fraction) pairs, pk None for a new option; without
+    them the question's stored options are read.
+    """
+    if choices is None:
+        choices = [(c.pk, c.fraction) for c in question.choices.all()]
+    return (
+        question.qtype,
+        tuple(sorted(choices, key=lambda c: (c[0] is None, c[0] or 0, c[1]))),
+        question.correct_bool,
+        tuple(question.accepted_answers or []),
+        question.numeric_tolerance,
+    )
 
 
 class QuestionForm(WagtailAdminModelForm):
@@ -56,13 +73,43 @@ class QuestionForm(WagtailAdminModelForm):
 
     def is_valid(self):
         valid = super().is_valid()
-        if not valid or self.cleaned_data.get("qtype") not in CHOICE_TYPES:
-            return valid
-        choices = [
+        if valid and self.cleaned_data.get("qtype") in CHOICE_TYPES:
+            self._check_choices()
+        if not self.errors:
+            self._require_regrade_reason()
+        return not self.errors
+
+    def _kept_choices(self) -> list[dict]:
+        return [
             f.cleaned_data
             for f in self.formsets["choices"].forms
             if f.cleaned_data and not f.cleaned_data.get("DELETE")
         ]
+
+    def _require_regrade_reason(self) -> None:
+        """A changed key of a question candidates have answered regrades their
+        attempts: the audit trail needs the reason, so it cannot be left out.
+        (The form has applied its values to ``self.instance`` by now.)"""
+        if not self.instance.pk or self.cleaned_data.get("regrade_reason", "").strip():
+            return
+        stored = type(self.instance).objects.get(pk=self.instance.pk)
+        edited = [
+            (c["id"].pk if c.get("id") else None, c.get("fraction") or Decimal("0"))
+            for c in self._kept_choices()
+        ]
+        if question_key(self.instance, edited) == question_key(stored):
+            return
+        if PaperItem.objects.filter(question_id=stored.pk).exists():
+            self.add_error(
+                "regrade_reason",
+                _(
+                    "Candidates have answered this question, so changing its key "
+                    "regrades their attempts: say why the key changed."
+                ),
+            )
+
+    def _check_choices(self) -> None:
+        choices = self._kept_choices()
         fractions = [c.get("fraction") or Decimal("0") for c in choices]
         if len(choices) < 2:
             self.add_error(None, _("A choice question needs at least two options."))
@@ -76,7 +123,6 @@ class QuestionForm(WagtailAdminModelForm):
             self.add_error(
                 None, _("A single-choice question needs one option with fraction 1.")
             )
-        return not self.errors
 
 
 class ExamForm(WagtailAdminModelForm):

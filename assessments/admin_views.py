@@ -29,7 +29,13 @@ from . import (
     selectors,
     services,
 )
-from .admin_forms import ExportForm, ImportForm, MarkForm, ReviewAnswerForm
+from .admin_forms import (
+    ExportForm,
+    ImportForm,
+    MarkForm,
+    ReviewAnswerForm,
+    question_key,
+)
 from .choices import ReviewStatus
 from .choosers import question_title
 from .errors import AssessmentError, ImportRejected
@@ -47,18 +53,6 @@ def _require(request, perm: str) -> None:
 # --- Questions -----------------------------------------------------------------
 
 
-def question_key(question: Question) -> tuple:
-    """Everything grading depends on, to tell whether an edit changed the key."""
-    choices = tuple((c.pk, c.fraction) for c in question.choices.order_by("pk").all())
-    return (
-        question.qtype,
-        choices,
-        question.correct_bool,
-        tuple(question.accepted_answers or []),
-        question.numeric_tolerance,
-    )
-
-
 class QuestionEditView(generic.EditView):
     def save_instance(self):
         before = question_key(Question.objects.get(pk=self.object.pk))
@@ -66,11 +60,11 @@ class QuestionEditView(generic.EditView):
         fresh = Question.objects.get(pk=instance.pk)
         used = PaperItem.objects.filter(question=fresh).exists()
         if used and question_key(fresh) != before:
-            reason = self.form.cleaned_data.get("regrade_reason") or _(
-                "Answer key corrected"
-            )
+            # QuestionForm requires the reason whenever this happens.
             changed = services.question_key_correct(
-                question=fresh, by=self.request.user, reason=reason
+                question=fresh,
+                by=self.request.user,
+                reason=self.form.cleaned_data["regrade_reason"],
             )
             messages.info(
                 self.request,

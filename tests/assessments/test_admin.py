@@ -564,3 +564,63 @@ def test_marking_page_is_only_for_short_answers_awaiting_marking(
     live = services.attempt_start(exam=exam, cadre=learner)
     live_item = live.items.get(question=essay)
     assert client.get(f"/admin/assessments/marking/{live_item.pk}/").status_code == 404
+
+
+def test_key_correction_of_a_used_question_needs_a_reason(
+    client_for, trainer, graded_exam
+):
+    _exam, tf, _essay, _people = graded_exam
+    client = client_for(trainer)
+    url = f"/admin/assessments_question/edit/{tf.pk}/"
+    data = querydict_from_html(
+        client.get(url).content.decode(), form_id="w-editor-form"
+    )
+    data["correct_bool"] = "false"
+    data["regrade_reason"] = "  "
+    response = client.post(url, data, **EN)
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert "say why the key changed" in errors["regrade_reason"][0]
+    tf.refresh_from_db()
+    assert tf.correct_bool is True
+    assert not GradeChange.objects.filter(kind="key_correction").exists()
+    # Other edits of a used question need no reason.
+    data["correct_bool"] = "true"
+    data["stem"] = "改写后的题干"
+    assert client.post(url, data).status_code == 302
+
+
+def test_key_of_an_unused_question_changes_without_a_reason(client_for, trainer, bank):
+    tf = true_false(bank, answer=True)
+    client = client_for(trainer)
+    url = f"/admin/assessments_question/edit/{tf.pk}/"
+    data = querydict_from_html(
+        client.get(url).content.decode(), form_id="w-editor-form"
+    )
+    data["correct_bool"] = "false"
+    data["regrade_reason"] = ""
+    assert client.post(url, data).status_code == 302
+    tf.refresh_from_db()
+    assert tf.correct_bool is False
+
+
+def test_option_weights_of_a_used_question_need_a_reason(
+    client_for, trainer, exam, learner, five_questions
+):
+    multiple = five_questions["multiple"]
+    sit(exam, learner, {multiple: []})
+    client = client_for(trainer)
+    url = f"/admin/assessments_question/edit/{multiple.pk}/"
+    data = querydict_from_html(
+        client.get(url).content.decode(), form_id="w-editor-form"
+    )
+    assert client.post(url, data).status_code == 302  # saved unchanged: no reason
+    data["choices-2-fraction"] = "-1"
+    response = client.post(url, data, **EN)
+    assert response.status_code == 200
+    assert "regrade_reason" in response.context["form"].errors
+    assert [c.fraction for c in multiple.choices.all()] == [
+        Decimal("0.5"),
+        Decimal("0.5"),
+        0,
+    ]
