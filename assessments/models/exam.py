@@ -38,14 +38,22 @@ class Exam(ClusterableModel):
         _("time limit (minutes)"),
         null=True,
         blank=True,
-        validators=[MaxValueValidator(MAX_MINUTES)],
-        help_text=_("Leave empty for no limit other than the closing time."),
+        # 0 is refused rather than read as "no limit": empty says that.
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_MINUTES)],
+        help_text=_(
+            "1 to 1440 minutes. Leave empty for no limit other than the closing time."
+        ),
     )
     attempts_allowed = models.PositiveSmallIntegerField(
         _("attempts allowed"), default=1, validators=[MinValueValidator(1)]
     )
     pass_mark = models.DecimalField(
-        _("pass mark"), max_digits=6, decimal_places=1, default=Decimal("60")
+        _("pass mark"),
+        max_digits=6,
+        decimal_places=1,
+        default=Decimal("60"),
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("In points, at most the paper's total."),
     )
     shuffle_questions = models.BooleanField(_("shuffle questions"), default=True)
     shuffle_options = models.BooleanField(_("shuffle options"), default=True)
@@ -152,6 +160,7 @@ class ExamFixedQuestion(models.Model):
         decimal_places=1,
         null=True,
         blank=True,
+        validators=[MinValueValidator(Decimal("0.1"))],
         help_text=_("Leave empty to use the question's own points."),
     )
 
@@ -205,7 +214,11 @@ class ExamDrawRule(models.Model):
     )
     qtype = models.CharField(_("type"), max_length=20, choices=QuestionType.choices)
     difficulty = models.PositiveSmallIntegerField(
-        _("difficulty"), null=True, blank=True
+        _("difficulty"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text=_("1 (easy) to 5 (hard); leave empty for any."),
     )
     knowledge_point = models.ForeignKey(
         "assessments.KnowledgePoint",

@@ -297,7 +297,7 @@ def test_trainer_creates_a_draw_exam_in_the_admin(client_for, trainer, bank):
             "closes_at": "2026-12-01 11:00",
             "time_limit_minutes": "60",
             "attempts_allowed": "1",
-            "pass_mark": "60",
+            "pass_mark": "9",
             "paper_mode": "draw",
             "multi_choice_policy": "partial",
             "score_release": "immediate",
@@ -624,3 +624,54 @@ def test_option_weights_of_a_used_question_need_a_reason(
         Decimal("0.5"),
         0,
     ]
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "error_field", "phrase"),
+    [
+        ("pass_mark", "-5", "pass_mark", "greater than or equal to 0"),
+        ("pass_mark", "16", "pass_mark", "more than the paper's total of 15"),
+        ("time_limit_minutes", "0", "time_limit_minutes", "greater than or equal"),
+        ("draw_rules-0-difficulty", "99", None, "less than or equal to 5"),
+    ],
+)
+def test_exam_form_refuses_nonsense_numbers(
+    client_for, trainer, bank, field, value, error_field, phrase
+):
+    true_false(bank)
+    client = client_for(trainer)
+    url = "/admin/assessments_exam/new/"
+    data = querydict_from_html(
+        client.get(url).content.decode(), form_id="w-editor-form"
+    )
+    data.update(
+        {
+            "title": "胡乱考试",
+            "opens_at": "2026-12-01 09:00",
+            "closes_at": "2026-12-01 11:00",
+            "time_limit_minutes": "60",
+            "attempts_allowed": "1",
+            "pass_mark": "9",
+            "paper_mode": "draw",
+            "multi_choice_policy": "partial",
+            "score_release": "immediate",
+            "answer_release": "after_close",
+            "review_days": "7",
+            "draw_rules-TOTAL_FORMS": "1",
+            "draw_rules-0-bank": str(bank.pk),
+            "draw_rules-0-qtype": "true_false",
+            "draw_rules-0-count": "3",
+            "draw_rules-0-points_each": "5",
+            "draw_rules-0-ORDER": "1",
+            "draw_rules-0-DELETE": "",
+            "draw_rules-0-id": "",
+        }
+    )
+    data[field] = value
+    response = client.post(url, data, **EN)
+    assert response.status_code == 200
+    if error_field:
+        assert phrase in response.context["form"].errors[error_field][0]
+    else:
+        assert phrase in response.content.decode()
+    assert not services.Exam.objects.exists()
