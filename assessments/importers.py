@@ -656,6 +656,7 @@ _COLUMNS = (
     ("qtype", "题型", ("type", "question_type", "qtype")),
     ("stem", "题干", ("stem", "question")),
     ("answer", "答案", ("answer", "answers", "correct_answer")),
+    ("weights", "选项权重", ("weights", "option_weights")),
     ("reference_answer", "参考答案", ("reference_answer", "reference")),
     ("points", "分值", ("points", "score")),
     ("difficulty", "难度", ("difficulty",)),
@@ -700,6 +701,8 @@ _FALSE_WORDS = {"错误", "错", "×", "✗", "✘", "否", "f", "false", "no", 
 _LIST_SEPARATORS = re.compile(r"[，,；;、]")
 _BLANK_SEPARATORS = re.compile(r"[|｜；;]")
 _LETTER_SEPARATORS = re.compile(r"[\s,，、;；]")
+_WEIGHT_SEPARATORS = re.compile(r"[\s,，、;；|｜]+")
+_LETTER_WEIGHT = re.compile(r"^([A-Za-z]):([^%％]*)[%％]?$")
 
 
 def _header_key(header: str) -> str | None:
@@ -915,7 +918,86 @@ def _row_choices(row: _Row, question: ParsedQuestion) -> None:
             % {"value": text},
         )
         return
-    _choices_from_letters(row, question, options, list(dict.fromkeys(letters)))
+    letters = list(dict.fromkeys(letters))
+    _choices_from_letters(row, question, options, letters)
+    if row.get("weights") and not row.problems:
+        _weights_apply(row, question, options, letters)
+
+
+def _percent_limit() -> NumberLimit:
+    """Option weights as percentages: the fraction column's limit × 100."""
+    fraction = number_limits()["fraction"]
+    return NumberLimit(fraction.places - 2, fraction.low * 100, fraction.high * 100)
+
+
+def _row_weights(row: _Row, options: dict[str, str]) -> dict[str, Decimal]:
+    """The 选项权重 cell, "A:50；B:50；C:-100", as percentages by letter."""
+    weights: dict[str, Decimal] = {}
+    text = re.sub(r"\s*[:：=]\s*", ":", row.get("weights"))
+    for entry in _WEIGHT_SEPARATORS.split(text):
+        if not entry:
+            continue
+        match = _LETTER_WEIGHT.match(entry)
+        value = _decimal_or_none(match.group(2)) if match else None
+        if value is None:
+            row.report(
+                "weights",
+                _(
+                    "Option weight “%(value)s” must be a letter and a percentage, "
+                    "such as A:50；B:50；C:-100."
+                )
+                % {"value": entry},
+            )
+            continue
+        letter = match.group(1).upper()
+        problem = number_problem(
+            _("The weight of option %(letter)s") % {"letter": letter},
+            match.group(2).strip(),
+            value,
+            _percent_limit(),
+        )
+        if letter not in options or letter in weights:
+            problem = _(
+                "Option weight “%(value)s” names option %(letter)s, which is "
+                "missing or already weighted."
+            ) % {"value": entry, "letter": letter}
+        if problem is not None:
+            row.report("weights", problem)
+        weights[letter] = value
+    return weights
+
+
+def _weights_apply(row: _Row, question: ParsedQuestion, options, letters) -> None:
+    """Per-option credit (GIFT's %50% / %-100%) instead of equal shares; the
+    answer letters must still name the options that earn credit."""
+    weights = _row_weights(row, options)
+    if row.problems:
+        return
+    if question.qtype == "single_choice":
+        right = [letter for letter, value in weights.items() if value == 100]
+        consistent = right == letters
+    else:
+        right = [letter for letter in options if weights.get(letter, 0) > 0]
+        total = sum((weights[letter] for letter in right), Decimal(0))
+        # Each weight was rounded to the column's places: allow for that.
+        slack = max(Decimal("0.01"), Decimal("0.005") * len(right))
+        consistent = sorted(right) == sorted(letters) and abs(total - 100) <= slack
+    if not consistent:
+        row.report(
+            "weights",
+            _(
+                "The option weights do not fit the answer “%(answer)s”: a "
+                "single-choice answer has weight 100; the answers of a "
+                "multiple-choice question are the options with a positive "
+                "weight, and those add up to 100."
+            )
+            % {"answer": "".join(letters)},
+        )
+        return
+    question.choices = [
+        ParsedChoice(text, weights.get(letter, Decimal(0)) / 100)
+        for letter, text in options.items()
+    ]
 
 
 def _choices_from_letters(row, question, options, letters) -> None:
@@ -1020,6 +1102,12 @@ _EXPLANATIONS = (
         "答案",
         "单选填一个字母（如 A）；多选填多个字母（如 ABD）；判断填 正确/错误"
         "（也可写 对/错、√/×）；填空填可接受的答案，多个用 | 或 ； 分隔。",
+    ),
+    (
+        "选项权重",
+        "选填。单选、多选题各选项的得分百分比，如 A:50；B:50；C:-100"
+        "（选错 C 扣分）；未写的选项为 0。多选题中权重为正的选项即答案，合计 100；"
+        "单选题的答案权重为 100。留空则答案选项平分分值。",
     ),
     ("参考答案", "简答题的参考答案，供阅卷参考。"),
     (
@@ -1167,6 +1255,7 @@ def _export_values(row: ParsedQuestion) -> dict[str, str | int | float]:
         "题型": _TYPE_LABELS.get(row.qtype, row.qtype),
         "题干": row.stem,
         "答案": _export_answer(row),
+        "选项权重": _export_weights(row),
         "参考答案": row.reference_answer,
         "知识点": "，".join(row.knowledge_points),
         "解析": row.explanation,
@@ -1198,6 +1287,29 @@ def _export_answer(row: ParsedQuestion) -> str:
         best = max(range(len(row.choices)), key=lambda i: row.choices[i].fraction)
         letters = [chr(ord("A") + best)]
     return "".join(letters)
+
+
+def _export_weights(row: ParsedQuestion) -> str:
+    """ "A:50；B:50；C:-100" when the options' credit is not what the answer
+    letters alone imply (equal shares of the right options, 0 for others),
+    so that penalties and partial credit survive a round trip; else ""."""
+    if not row.choices:
+        return ""
+    letters = _export_answer(row)
+    indexes = [ord(letter) - ord("A") for letter in letters]
+    share = Decimal(1) / len(indexes) if indexes else Decimal(0)
+    step = Decimal(10) ** -number_limits()["fraction"].places
+    implied = [
+        (share if i in indexes else Decimal(0)).quantize(step)
+        for i in range(len(row.choices))
+    ]
+    if [c.fraction.quantize(step) for c in row.choices] == implied:
+        return ""
+    return "；".join(
+        f"{chr(ord('A') + i)}:{_number_text(c.fraction.quantize(step) * 100)}"
+        for i, c in enumerate(row.choices)
+        if c.fraction.quantize(step)
+    )
 
 
 def _save(workbook) -> bytes:

@@ -548,3 +548,36 @@ def test_xlsx_export_of_gift_questions_keeps_answers():
     assert again[4].accepted_answers == ["35"]
     assert again[5].numeric_tolerance == Decimal("1.5")
     assert again[0].choices[1].fraction == 1
+
+
+@pytest.mark.parametrize(
+    ("qtype", "answer", "weights", "phrase"),
+    [
+        ("多选", "AB", "A:50；B:40；C:-100", "do not fit the answer “AB”"),
+        ("多选", "A", "A:50；B:50", "do not fit the answer “A”"),
+        ("单选", "A", "A:50；B:100", "do not fit the answer “A”"),
+        ("多选", "AB", "A:50；B:50；C:-150", "out of range"),
+        ("多选", "AB", "A:50；B:50；C:-33.333", "too many decimal places"),
+        ("多选", "AB", "A:50；B:50；D:-100", "names option D"),
+        ("多选", "AB", "A50 B50", "such as A:50"),
+    ],
+)
+def test_xlsx_option_weights_problems(qtype, answer, weights, phrase):
+    headers = ["题型", "题干", "选项A", "选项B", "选项C", "答案", "选项权重"]
+    row = [qtype, "题", "甲", "乙", "丙", answer, weights]
+    questions, problems = xlsx_parse(workbook_bytes([row], headers))
+    assert questions == []
+    assert [(p.location, p.field) for p in problems][:1] == [(2, "选项权重")]
+    assert phrase in problems[0].message
+
+
+def test_xlsx_option_weights_give_credit_and_penalties():
+    headers = ["题型", "题干", "选项A", "选项B", "选项C", "答案", "选项权重"]
+    row = ["多选", "题", "甲", "乙", "丙", "A B", "a : 50%, B=50 ; C:-100"]
+    questions, problems = xlsx_parse(workbook_bytes([row], headers))
+    assert problems == []
+    assert [c.fraction for c in questions[0].choices] == [
+        Decimal("0.5"),
+        Decimal("0.5"),
+        Decimal("-1"),
+    ]

@@ -161,3 +161,40 @@ def test_imported_numbers_read_back_and_the_question_list_opens(
     ]
     page = client_for(trainer).get("/admin/assessments_question/")
     assert page.status_code == 200
+
+
+def test_gift_weights_survive_an_xlsx_round_trip(bank):
+    text = (
+        "下列属于大气污染物的有 {~%50%二氧化硫 ~%50%氮氧化物 ~%-100%氧气}\n\n"
+        "三者之一 {~%33.33333%甲 ~%33.33333%乙 ~%33.33334%丙 ~%-50%丁}\n\n"
+        "单选带部分分 {=正确 ~%50%接近 ~%-25%错误}\n\n"
+        "平分 {~%50%甲 ~%50%乙 ~丙}"
+    )
+    questions_import(bank=bank, filename="q.gift", data=text.encode())
+    data = questions_export(questions=bank.questions.all())
+    sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+    headers = [cell.value for cell in sheet[1]]
+    weights = [
+        row[headers.index("选项权重")] for row in sheet.iter_rows(2, values_only=True)
+    ]
+    assert weights == [
+        "A:50；B:50；C:-100",
+        "A:33.33；B:33.33；C:33.33；D:-50",
+        "A:100；B:50；C:-25",
+        None,  # equal shares: the answer letters say it all
+    ]
+    other = type(bank).objects.create(name="复制题库")
+    assert questions_import(bank=other, filename="export.xlsx", data=data) == 4
+
+    def credits(of):
+        return [
+            [(c.text, c.fraction) for c in q.choices.all()]
+            for q in of.questions.order_by("id")
+        ]
+
+    assert credits(other) == credits(bank)
+    assert credits(other)[0] == [
+        ("二氧化硫", Decimal("0.5")),
+        ("氮氧化物", Decimal("0.5")),
+        ("氧气", Decimal("-1")),
+    ]
