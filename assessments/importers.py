@@ -38,7 +38,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 QUESTION_TYPES = (
     "single_choice",
@@ -104,6 +104,13 @@ class _Invalid(Exception):
         super().__init__(message)
         self.field = field_name
         self.message = message
+
+
+# What a number problem calls the number (short words: with a context).
+_THE_NUMBER = pgettext_lazy("number in an import", "The number")
+_THE_MARGIN = pgettext_lazy("number in an import", "The margin of error")
+_THE_ANSWER = pgettext_lazy("number in an import", "The answer")
+_POINTS = pgettext_lazy("number in an import", "Points")
 
 
 def _number_text(value: Decimal) -> str:
@@ -598,8 +605,8 @@ def _numeric_value(text: str) -> tuple[Decimal, Decimal]:
     """Turn "3.14:0.01", "1..5" or "42" into (value, tolerance)."""
     if ".." in text:
         low_text, high_text = text.split("..", 1)
-        low = _gift_number(low_text, "answer", _("The number"))
-        high = _gift_number(high_text, "answer", _("The number"))
+        low = _gift_number(low_text, "answer", _THE_NUMBER)
+        high = _gift_number(high_text, "answer", _THE_NUMBER)
         if low > high:
             raise _Invalid(
                 "answers",
@@ -607,11 +614,11 @@ def _numeric_value(text: str) -> tuple[Decimal, Decimal]:
                 % {"range": text},
             )
         tolerance = (high - low) / 2
-        _gift_check(text, tolerance, "tolerance", _("The margin of error"))
+        _gift_check(text, tolerance, "tolerance", _THE_MARGIN)
         return (low + high) / 2, tolerance
     value_text, _sep, tolerance_text = text.partition(":")
     tolerance = (
-        _gift_number(tolerance_text, "tolerance", _("The margin of error"))
+        _gift_number(tolerance_text, "tolerance", _THE_MARGIN)
         if tolerance_text.strip()
         else Decimal(0)
     )
@@ -621,7 +628,7 @@ def _numeric_value(text: str) -> tuple[Decimal, Decimal]:
             _("The margin of error %(value)s is negative: write a positive number.")
             % {"value": tolerance_text.strip()},
         )
-    return _gift_number(value_text, "answer", _("The number")), tolerance
+    return _gift_number(value_text, "answer", _THE_NUMBER), tolerance
 
 
 def _gift_number(text: str, limit: str, what: str) -> Decimal:
@@ -865,7 +872,7 @@ def _row_points(row: _Row) -> Decimal | None:
             % {"value": text},
         )
         return None
-    return _row_number(row, "points", value, _("Points"))
+    return _row_number(row, "points", value, _POINTS)
 
 
 def _row_number(row: _Row, key: str, value: Decimal, what: str) -> Decimal | None:
@@ -1067,14 +1074,10 @@ def _row_fill_blank(row: _Row, question: ParsedQuestion) -> None:
         )
         return
     for answer, number in zip(question.accepted_answers, numbers, strict=True):
-        problem = number_problem(
-            _("The answer"), answer, number, number_limits()["answer"]
-        )
+        problem = number_problem(_THE_ANSWER, answer, number, number_limits()["answer"])
         if problem is not None:
             row.report("answer", problem)
-    question.numeric_tolerance = _row_number(
-        row, "tolerance", tolerance, _("The margin of error")
-    )
+    question.numeric_tolerance = _row_number(row, "tolerance", tolerance, _THE_MARGIN)
 
 
 def _row_short_answer(row: _Row, question: ParsedQuestion) -> None:
