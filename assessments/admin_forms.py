@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from .choices import CHOICE_TYPES, PaperMode, QuestionType
+from .choices import CHOICE_TYPES, QuestionType
 from .models import PaperItem, QuestionBank
 
 
@@ -141,39 +141,6 @@ class ExamForm(WagtailAdminModelForm):
         if opens and closes and closes <= opens:
             self.add_error("closes_at", _("The exam must close after it opens."))
         return cleaned
-
-    def is_valid(self):
-        valid = super().is_valid()  # the form and its rows, as ClusterForm does
-        pass_mark = self.cleaned_data.get("pass_mark")
-        total = self._paper_total() if valid else None
-        if pass_mark is not None and total and pass_mark > total:
-            self.add_error(
-                "pass_mark",
-                _(
-                    "The pass mark %(mark)s is more than the paper's total of "
-                    "%(total)s points: no one could pass."
-                )
-                % {"mark": pass_mark, "total": total},
-            )
-        return valid and not self.errors
-
-    def _paper_total(self) -> Decimal | None:
-        """The paper's points from the rows on the form (None when the form
-        has no such rows); a draw counts what its rules ask for."""
-        mode = self.cleaned_data.get("paper_mode")
-        relation = "draw_rules" if mode == PaperMode.DRAW else "fixed_questions"
-        if relation not in self.formsets:
-            return None
-        rows = [
-            f.cleaned_data
-            for f in self.formsets[relation].forms
-            if f.cleaned_data and not f.cleaned_data.get("DELETE")
-        ]
-        if mode == PaperMode.DRAW:
-            return sum((r["count"] * r["points_each"] for r in rows), Decimal("0"))
-        return sum(
-            (r.get("points") or r["question"].points for r in rows), Decimal("0")
-        )
 
 
 def _preload_chosen(forms_, field: str) -> None:

@@ -144,6 +144,18 @@ class ExamFormMixin:
         instance = super().save_instance()
         for problem in services.exam_paper_problems(exam=instance):
             messages.warning(self.request, problem)
+        # A warning, not a refusal: like a draw rule asking for more than its
+        # bank holds, the paper is often finished after the exam is saved.
+        total = selectors.exam_paper_total(exam=instance)
+        if total and instance.pass_mark > total:
+            messages.warning(
+                self.request,
+                _(
+                    "The pass mark %(mark)s is more than the paper's total of "
+                    "%(total)s points: no one could pass."
+                )
+                % {"mark": instance.pass_mark, "total": total},
+            )
         services.exam_papers_refresh(exam=instance)
         if instance.prepare_papers and instance.is_published:
             messages.info(

@@ -5,8 +5,9 @@ plus a list of ``ImportProblem`` (where, which field, what is wrong and how to
 fix it). Number limits (points, difficulty, margin of error, weights) are read
 from the model fields' definitions, so a file can never hold a number the
 tables cannot (an oversized value stored in SQLite breaks every page that
-reads it back). The caller decides what to store; imports are all-or-nothing, so a
-caller refuses the whole file when any problem is reported.
+reads it back). The caller decides what to store; imports are
+all-or-nothing, so a caller refuses the whole file when any problem is
+reported.
 
 GIFT follows Moodle's format (question/format/gift). Our bank has five
 question types, so:

@@ -20,6 +20,7 @@ from .choices import (
     CHOICE_TYPES,
     AnswerRelease,
     AttemptStatus,
+    PaperMode,
     QuestionType,
     ReviewStatus,
     ScoreRelease,
@@ -173,6 +174,18 @@ def attempts_visible_to(*, user) -> QuerySet[Attempt]:
     return Attempt.objects.filter(cadre__in=cadres).select_related(
         "cadre", "cadre__unit", "exam", "result"
     )
+
+
+def exam_paper_total(*, exam: Exam) -> Decimal:
+    """The points of a full paper: the fixed questions' (their own points
+    unless given others), or for a draw what its rules ask for."""
+    if exam.paper_mode == PaperMode.DRAW:
+        return sum(
+            (rule.count * rule.points_each for rule in exam.draw_rules.all()),
+            Decimal("0"),
+        )
+    fixed = exam.fixed_questions.select_related("question")
+    return sum((f.points or f.question.points for f in fixed), Decimal("0"))
 
 
 def markable_items() -> QuerySet[PaperItem]:

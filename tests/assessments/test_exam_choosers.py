@@ -172,7 +172,7 @@ def _exam_post_data(page_html, *formsets):
             "opens_at": opens.strftime("%Y-%m-%d %H:%M"),
             "closes_at": (opens + dt.timedelta(hours=3)).strftime("%Y-%m-%d %H:%M"),
             "attempts_allowed": "1",
-            "pass_mark": "3",  # at most the smallest paper here (3 points)
+            "pass_mark": "5",
             "paper_mode": "fixed",
             "multi_choice_policy": "partial",
             "score_release": "immediate",
