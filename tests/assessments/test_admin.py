@@ -297,7 +297,7 @@ def test_trainer_creates_a_draw_exam_in_the_admin(client_for, trainer, bank):
             "closes_at": "2026-12-01 11:00",
             "time_limit_minutes": "60",
             "attempts_allowed": "1",
-            "pass_mark": "9",
+            "pass_mark": "60",
             "paper_mode": "draw",
             "multi_choice_policy": "partial",
             "score_release": "immediate",
