@@ -19,7 +19,7 @@ from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.ui.tables import TitleColumn
 from wagtail.admin.views import generic
 
-from personnel.api import units_visible_to
+from personnel.api import units_visible_to, xlsx_fit_columns
 
 from . import (
     importers,
@@ -281,23 +281,6 @@ def results_view(request, exam_id: int):
     return render(request, "assessments/admin/results.html", context)
 
 
-def _display_width(value) -> int:
-    """Columns a value takes in Excel: a CJK character takes two. (As the
-    personnel report exports count, personnel/reports/xlsx.py; not in
-    personnel.api, so not imported.)"""
-    text = "" if value is None else str(value)
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
-
-
-def _fit_columns(sheet) -> None:
-    """Each column as wide as its longest value (within 8 and 60)."""
-    for cells in sheet.iter_cols():
-        width = max(_display_width(cell.value) for cell in cells)
-        sheet.column_dimensions[cells[0].column_letter].width = min(
-            max(width + 2, 8), 60
-        )
-
-
 def _results_xlsx(exam, attempts) -> HttpResponse:
     book = openpyxl.Workbook()
     sheet = book.active
@@ -334,7 +317,7 @@ def _results_xlsx(exam, attempts) -> HttpResponse:
                 else "",
             ]
         )
-    _fit_columns(sheet)
+    xlsx_fit_columns(sheet)
     buffer = io.BytesIO()
     book.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)

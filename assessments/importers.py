@@ -41,6 +41,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from .numbers import number_text
+
 QUESTION_TYPES = (
     "single_choice",
     "multiple_choice",
@@ -112,12 +114,6 @@ _THE_NUMBER = pgettext_lazy("number in an import", "The number")
 _THE_MARGIN = pgettext_lazy("number in an import", "The margin of error")
 _THE_ANSWER = pgettext_lazy("number in an import", "The answer")
 _POINTS = pgettext_lazy("number in an import", "Points")
-
-
-def _number_text(value: Decimal) -> str:
-    """Decimal as plain text without exponent or trailing zeros."""
-    text = format(value.normalize(), "f")
-    return "0" if text in ("-0", "") else text
 
 
 def _decimal_or_none(text: str) -> Decimal | None:
@@ -198,8 +194,8 @@ def number_problem(what: str, text: str, value: Decimal, limit: NumberLimit):
         ) % {
             "what": what,
             "value": text,
-            "low": _number_text(limit.low),
-            "high": _number_text(limit.high),
+            "low": number_text(limit.low),
+            "high": number_text(limit.high),
         }
     places = max(0, -value.normalize().as_tuple().exponent)
     if limit.places == 0 and places:
@@ -428,7 +424,7 @@ def _take_weight(body: str) -> tuple[Decimal | None, str]:
         raise _Invalid(
             "answers",
             _("The answer weight %(weight)s%% is outside -100%% to 100%%.")
-            % {"weight": _number_text(percent)},
+            % {"weight": number_text(percent)},
         )
     return percent / 100, body[match.end() :]
 
@@ -492,7 +488,7 @@ def _check_choice_fractions(question: ParsedQuestion) -> None:
                 "The weights of the correct answers add up to %(total)s%%; they "
                 "must add up to 100%%."
             )
-            % {"total": _number_text(total)},
+            % {"total": number_text(total)},
         )
 
 
@@ -596,7 +592,7 @@ def _numerical(question: ParsedQuestion, answer: str) -> ParsedQuestion:
             ),
         )
     question.qtype = "fill_blank"
-    question.accepted_answers = [_number_text(value) for value, _t, _c in kept]
+    question.accepted_answers = [number_text(value) for value, _t, _c in kept]
     question.numeric_tolerance = kept[0][1]
     _feedback_as_explanation(question, [comment for _v, _t, comment in kept])
     return question
@@ -1310,7 +1306,7 @@ def _export_weights(row: ParsedQuestion) -> str:
     if [c.fraction.quantize(step) for c in row.choices] == implied:
         return ""
     return "；".join(
-        f"{chr(ord('A') + i)}:{_number_text(c.fraction.quantize(step) * 100)}"
+        f"{chr(ord('A') + i)}:{number_text(c.fraction.quantize(step) * 100)}"
         for i, c in enumerate(row.choices)
         if c.fraction.quantize(step)
     )

@@ -16,7 +16,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from .choices import QuestionType
-from .templatetags.assessment_numbers import number_text
+from .numbers import number_text
 
 # Names this markup code in the header of prepared papers' markup
 # (selectors.pack_markup): a release that changes this file never serves

@@ -22,6 +22,14 @@ from .selectors import (  # noqa: F401
 )
 
 
+def xlsx_fit_columns(worksheet, rows: int = 500) -> None:
+    """Size an openpyxl sheet's columns as personnel's reports do, so the
+    spreadsheets other apps export look the same (pandas loads on use)."""
+    from .reports.xlsx import fit_columns
+
+    fit_columns(worksheet, rows)
+
+
 def training_record_post(
     *,
     cadre_id: int,

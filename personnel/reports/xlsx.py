@@ -5,7 +5,6 @@ from dataclasses import dataclass
 
 import pandas as pd
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 
 
 @dataclass
@@ -18,6 +17,17 @@ class Sheet:
 def _display_width(value) -> int:
     text = "" if value is None else str(value)
     return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def fit_columns(worksheet, rows: int = 500) -> None:
+    """Each column of an openpyxl sheet as wide as its longest value among
+    the header and the first ``rows`` rows (a CJK character counts two),
+    within 8 and 60 characters."""
+    for cells in worksheet.iter_cols(max_row=rows + 1):
+        width = max(_display_width(cell.value) for cell in cells)
+        worksheet.column_dimensions[cells[0].column_letter].width = min(
+            max(width + 2, 8), 60
+        )
 
 
 def workbook_bytes(sheets: list[Sheet]) -> bytes:
@@ -43,9 +53,4 @@ def _format(worksheet, frame: pd.DataFrame) -> None:
         cell.alignment = Alignment(
             horizontal="center", vertical="center", wrap_text=True
         )
-    for index, heading in enumerate(frame.columns, start=1):
-        values = frame.iloc[:, index - 1].head(500)
-        width = max([_display_width(heading)] + [_display_width(v) for v in values])
-        worksheet.column_dimensions[get_column_letter(index)].width = min(
-            max(width + 2, 8), 60
-        )
+    fit_columns(worksheet)
