@@ -91,15 +91,19 @@ def test_question_preview_is_the_papers_own_markup(client_for, trainer, bank):
     assert '<ol type="A">' not in html
 
 
+def question_edit_form(client, question) -> tuple[str, dict]:
+    """The question's edit URL and its form as the admin serves it."""
+    url = f"/admin/assessments_question/edit/{question.pk}/"
+    page = client.get(url).content.decode()
+    return url, querydict_from_html(page, form_id="w-editor-form")
+
+
 def test_key_correction_in_the_editor_regrades_with_audit(
     client_for, trainer, graded_exam
 ):
     _exam, tf, _essay, _people = graded_exam
     client = client_for(trainer)
-    url = f"/admin/assessments_question/edit/{tf.pk}/"
-    data = querydict_from_html(
-        client.get(url).content.decode(), form_id="w-editor-form"
-    )
+    url, data = question_edit_form(client, tf)
     data["correct_bool"] = "false"
     data["regrade_reason"] = "题目答案标注错误"
     response = client.post(url, data)
@@ -284,21 +288,22 @@ def test_review_answered_in_admin(
     assert "复核后加分" in page.content.decode()
 
 
-def test_trainer_creates_a_draw_exam_in_the_admin(client_for, trainer, bank):
-    true_false(bank)
-    client = client_for(trainer)
-    url = "/admin/assessments_exam/new/"
-    page = client.get(url)
-    assert page.status_code == 200
-    data = querydict_from_html(page.content.decode(), form_id="w-editor-form")
+NEW_EXAM_URL = "/admin/assessments_exam/new/"
+
+
+def draw_exam_form(client, bank, **fields) -> dict:
+    """The new-exam form as the admin serves it, filled in for a draw exam
+    of three true/false questions at 5 points from *bank*; *fields* override
+    (draw rule fields as ``draw_rules-0-…``)."""
+    data = querydict_from_html(
+        client.get(NEW_EXAM_URL).content.decode(), form_id="w-editor-form"
+    )
     data.update(
         {
-            "title": "抽题考试",
             "opens_at": "2026-12-01 09:00",
             "closes_at": "2026-12-01 11:00",
             "time_limit_minutes": "60",
             "attempts_allowed": "1",
-            "pass_mark": "60",
             "paper_mode": "draw",
             "multi_choice_policy": "partial",
             "score_release": "immediate",
@@ -314,6 +319,16 @@ def test_trainer_creates_a_draw_exam_in_the_admin(client_for, trainer, bank):
             "draw_rules-0-id": "",
         }
     )
+    data.update(fields)
+    return data
+
+
+def test_trainer_creates_a_draw_exam_in_the_admin(client_for, trainer, bank):
+    true_false(bank)
+    client = client_for(trainer)
+    url = NEW_EXAM_URL
+    assert client.get(url).status_code == 200
+    data = draw_exam_form(client, bank, title="抽题考试", pass_mark="60")
     response = client.post(url, data, **EN)
     assert response.status_code == 302, response.content.decode()[:3000]
     exam = services.Exam.objects.get(title="抽题考试")
@@ -572,10 +587,7 @@ def test_key_correction_of_a_used_question_needs_a_reason(
 ):
     _exam, tf, _essay, _people = graded_exam
     client = client_for(trainer)
-    url = f"/admin/assessments_question/edit/{tf.pk}/"
-    data = querydict_from_html(
-        client.get(url).content.decode(), form_id="w-editor-form"
-    )
+    url, data = question_edit_form(client, tf)
     data["correct_bool"] = "false"
     data["regrade_reason"] = "  "
     response = client.post(url, data, **EN)
@@ -594,10 +606,7 @@ def test_key_correction_of_a_used_question_needs_a_reason(
 def test_key_of_an_unused_question_changes_without_a_reason(client_for, trainer, bank):
     tf = true_false(bank, answer=True)
     client = client_for(trainer)
-    url = f"/admin/assessments_question/edit/{tf.pk}/"
-    data = querydict_from_html(
-        client.get(url).content.decode(), form_id="w-editor-form"
-    )
+    url, data = question_edit_form(client, tf)
     data["correct_bool"] = "false"
     data["regrade_reason"] = ""
     assert client.post(url, data).status_code == 302
@@ -611,10 +620,7 @@ def test_option_weights_of_a_used_question_need_a_reason(
     multiple = five_questions["multiple"]
     sit(exam, learner, {multiple: []})
     client = client_for(trainer)
-    url = f"/admin/assessments_question/edit/{multiple.pk}/"
-    data = querydict_from_html(
-        client.get(url).content.decode(), form_id="w-editor-form"
-    )
+    url, data = question_edit_form(client, multiple)
     assert client.post(url, data).status_code == 302  # saved unchanged: no reason
     data["choices-2-fraction"] = "-1"
     response = client.post(url, data, **EN)
@@ -640,33 +646,8 @@ def test_exam_form_refuses_nonsense_numbers(
 ):
     true_false(bank)
     client = client_for(trainer)
-    url = "/admin/assessments_exam/new/"
-    data = querydict_from_html(
-        client.get(url).content.decode(), form_id="w-editor-form"
-    )
-    data.update(
-        {
-            "title": "胡乱考试",
-            "opens_at": "2026-12-01 09:00",
-            "closes_at": "2026-12-01 11:00",
-            "time_limit_minutes": "60",
-            "attempts_allowed": "1",
-            "pass_mark": "9",
-            "paper_mode": "draw",
-            "multi_choice_policy": "partial",
-            "score_release": "immediate",
-            "answer_release": "after_close",
-            "review_days": "7",
-            "draw_rules-TOTAL_FORMS": "1",
-            "draw_rules-0-bank": str(bank.pk),
-            "draw_rules-0-qtype": "true_false",
-            "draw_rules-0-count": "3",
-            "draw_rules-0-points_each": "5",
-            "draw_rules-0-ORDER": "1",
-            "draw_rules-0-DELETE": "",
-            "draw_rules-0-id": "",
-        }
-    )
+    url = NEW_EXAM_URL
+    data = draw_exam_form(client, bank, title="胡乱考试", pass_mark="9")
     data[field] = value
     response = client.post(url, data, **EN)
     assert response.status_code == 200
@@ -680,31 +661,9 @@ def test_exam_form_refuses_nonsense_numbers(
 def test_pass_mark_above_the_papers_total_is_warned_about(client_for, trainer, bank):
     true_false(bank, points=5)
     client = client_for(trainer)
-    url = "/admin/assessments_exam/new/"
-    data = querydict_from_html(
-        client.get(url).content.decode(), form_id="w-editor-form"
-    )
-    data.update(
-        {
-            "title": "高及格线",
-            "opens_at": "2026-12-01 09:00",
-            "closes_at": "2026-12-01 11:00",
-            "attempts_allowed": "1",
-            "pass_mark": "16",
-            "paper_mode": "draw",
-            "multi_choice_policy": "partial",
-            "score_release": "immediate",
-            "answer_release": "after_close",
-            "review_days": "7",
-            "draw_rules-TOTAL_FORMS": "1",
-            "draw_rules-0-bank": str(bank.pk),
-            "draw_rules-0-qtype": "true_false",
-            "draw_rules-0-count": "3",
-            "draw_rules-0-points_each": "5",
-            "draw_rules-0-ORDER": "1",
-            "draw_rules-0-DELETE": "",
-            "draw_rules-0-id": "",
-        }
+    url = NEW_EXAM_URL
+    data = draw_exam_form(
+        client, bank, title="高及格线", pass_mark="16", time_limit_minutes=""
     )
     response = client.post(url, data, **EN)
     assert response.status_code == 302
