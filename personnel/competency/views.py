@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from ..reports import charts
 from ..reports.access import hr_required, is_hr, report_cadres, reports_required
@@ -73,10 +74,21 @@ def profile(request, pk):
     return render(request, "personnel/hr/profile.html", context)
 
 
+def _radar_labels(chart: dict) -> list[str]:
+    """Dimension names; one the cadre has no score in says so (the chart
+    leaves a gap there rather than drawing a 0)."""
+    return [
+        label
+        if score is not None
+        else pgettext("radar chart", "%(name)s (no score)") % {"name": label}
+        for label, score in zip(chart["dimensions"], chart["cadre"], strict=True)
+    ]
+
+
 def profile_pdf_context(profile) -> dict:
     radars = [
         charts.radar_svg(
-            labels=chart["dimensions"],
+            labels=_radar_labels(chart),
             series=[
                 (profile.cadre.name, chart["cadre"]),
                 (_("Team average"), chart["team"]),

@@ -62,9 +62,17 @@ def radar_figure(*, labels: list[str], series: list[tuple[str, list]]):
         )
     axes.tick_params(axis="y", labelsize=6)
     for name, values in series:
-        points = [(v or 0) for v in values] + [0] * (count - len(values))
-        axes.plot(angles + angles[:1], points + points[:1], linewidth=1.5, label=name)
-        axes.fill(angles + angles[:1], points + points[:1], alpha=0.15)
+        # A dimension without a score is a gap in the line, not a 0 (which
+        # pulled the polygon through the centre, as if the cadre scored 0).
+        points = [math.nan if v is None else float(v) for v in values]
+        points += [math.nan] * (count - len(values))
+        axes.plot(
+            angles + angles[:1], points + points[:1],
+            linewidth=1.5, marker="o", markersize=2.5, label=name,
+        )  # fmt: skip
+        known = [(a, v) for a, v in zip(angles, points, strict=True) if v == v]
+        if len(known) >= 3:
+            axes.fill([a for a, _v in known], [v for _a, v in known], alpha=0.15)
     axes.legend(loc="upper right", bbox_to_anchor=(1.35, 1.1), fontsize=7)
     return figure
 

@@ -773,3 +773,28 @@ def test_radar_labels_stand_clear_of_the_chart():
         plt.close(figure)
     assert charts._wrapped("调查取证与案件办理") == "调查取证与\n案件办理"
     assert charts._wrapped("法律法规") == "法律法规"
+
+
+def test_radar_leaves_a_gap_where_the_cadre_has_no_score():
+    """A dimension without a score was drawn as 0, pulling the polygon
+    through the centre as if the cadre had scored nothing; now the line
+    breaks there and the label says 暂无成绩."""
+    from django.utils import translation
+    from matplotlib import pyplot as plt
+
+    from personnel.competency.views import _radar_labels
+    from personnel.reports import charts
+
+    figure = charts.radar_figure(
+        labels=["风险防范", "应急处置", "预案与演练", "法规制度"],
+        series=[("本人", [78.7, None, 70.7, None])],
+    )
+    line = figure.axes[0].get_lines()[0]
+    drawn = list(line.get_ydata())
+    assert drawn[0] == 78.7 and drawn[2] == 70.7
+    assert math.isnan(drawn[1]) and math.isnan(drawn[3])
+    assert 0 not in drawn
+    plt.close(figure)
+    chart = {"dimensions": ["风险防范", "应急处置"], "cadre": [78.7, None]}
+    with translation.override("zh-hans"):
+        assert _radar_labels(chart) == ["风险防范", "应急处置（暂无成绩）"]

@@ -19,7 +19,12 @@
       tooltip: {},
       legend: { bottom: 0, data: [labels.you, labels.team] },
       radar: {
-        indicator: framework.dimensions.map(function (name) { return { name: name, max: 100 }; }),
+        // ECharts draws a missing value at the centre, like a 0: the name
+        // says there is no score (the PDF leaves a gap in the line).
+        indicator: framework.dimensions.map(function (name, i) {
+          var missing = framework.cadre[i] === null && labels.noScore;
+          return { name: missing ? labels.noScore.replace("%(name)s", name) : name, max: 100 };
+        }),
         radius: el.clientWidth < 500 ? "45%" : "62%",
         axisName: { width: el.clientWidth < 500 ? 70 : 140, overflow: "break" }
       },
