@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from .choices import CHOICE_TYPES, QuestionType
@@ -42,6 +43,19 @@ def question_key(question, choices=None) -> tuple:
     )
 
 
+class TrueFalseKeySelect(forms.NullBooleanSelect):
+    """The key of a true/false question in the words of the paper (正确 /
+    错误), not Django's 是 / 否 / 未知."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = (
+            ("unknown", "—"),
+            ("true", pgettext_lazy("true/false answer", "True")),
+            ("false", pgettext_lazy("true/false answer", "False")),
+        )
+
+
 class QuestionForm(WagtailAdminModelForm):
     accepted_answers = LinesField(
         label=_("Accepted answers"),
@@ -57,6 +71,11 @@ class QuestionForm(WagtailAdminModelForm):
             "answered, every such attempt is regraded and this reason is recorded."
         ),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "correct_bool" in self.fields:
+            self.fields["correct_bool"].widget = TrueFalseKeySelect()
 
     def clean(self):
         cleaned = super().clean()

@@ -89,6 +89,8 @@ def test_question_preview_is_the_papers_own_markup(client_for, trainer, bank):
     assert '<span class="muted">2 分</span>' in preview.group(1)
     assert "assessments/exam.css" in html
     assert '<ol type="A">' not in html
+    # Each option's credit as a percentage (it read 1.0000 and 0.0000).
+    assert "四级 — 得分比例 100%" in html and "三级 — 得分比例 0%" in html
 
 
 def question_edit_form(client, question) -> tuple[str, dict]:
@@ -96,6 +98,20 @@ def question_edit_form(client, question) -> tuple[str, dict]:
     url = f"/admin/assessments_question/edit/{question.pk}/"
     page = client.get(url).content.decode()
     return url, querydict_from_html(page, form_id="w-editor-form")
+
+
+def test_true_false_key_reads_as_on_the_paper(client_for, trainer, bank):
+    """The key select said 未知 / 是 / 否; the paper says 正确 / 错误."""
+    question = true_false(bank)
+    html = (
+        client_for(trainer)
+        .get(f"/admin/assessments_question/edit/{question.pk}/")
+        .content.decode()
+    )
+    select = re.search(r'<select name="correct_bool".*?</select>', html, re.S)
+    options = re.findall(r"<option[^>]*>([^<]*)</option>", select.group(0))
+    assert options == ["—", "正确", "错误"]
+    assert re.search(r'<option value="true"[^>]*selected', select.group(0))
 
 
 def test_key_correction_in_the_editor_regrades_with_audit(
