@@ -312,6 +312,8 @@ def test_learner_pages_write_scores_and_points_one_way(client_for, learner):
         reverse("assessments:attempt_result", args=[attempt.pk]), **zh
     ).content.decode()
     assert 'id="score">2</strong> / 3.5' in result
+    # The result says what the pass mark was (合格 / 不合格 alone did not).
+    assert "及格线 24</span>" in result
     assert "2 / 2" in result and "0 / 1.5" in result
     listing = client.get(reverse("assessments:my_exams"), **zh).content.decode()
     assert "2 / 3.5" in listing and ".00" not in listing
