@@ -19,7 +19,7 @@ from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.ui.tables import TitleColumn
 from wagtail.admin.views import generic
 
-from personnel.api import units_visible_to, xlsx_fit_columns
+from personnel.api import unit_from_query, units_visible_to, xlsx_fit_columns
 
 from . import (
     importers,
@@ -250,15 +250,9 @@ def _exam_attempts(request, exam):
     does not exist or lies outside the user's scope is a 404, as on the
     personnel reports: showing every unit instead would mislead."""
     attempts = selectors.attempts_visible_to(user=request.user).filter(exam=exam)
-    unit_id = request.GET.get("unit", "").strip()
     unit = None
-    if unit_id:
-        # ASCII digits only (int() reads other scripts' digits too), and
-        # within the database's integer range.
-        if unit_id.isascii() and unit_id.isdigit() and int(unit_id) < 2**31:
-            unit = units_visible_to(user=request.user).filter(pk=unit_id).first()
-        if unit is None:
-            raise Http404(_("That unit does not exist or is outside your scope."))
+    if request.GET.get("unit", "").strip():
+        unit = unit_from_query(user=request.user, value=request.GET["unit"])
         attempts = attempts.filter(cadre__unit__path__startswith=unit.path)
     return attempts.order_by("cadre__unit__path", "cadre__employee_no", "number"), unit
 

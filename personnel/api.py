@@ -15,6 +15,7 @@ from .selectors import (  # noqa: F401
     Scope,
     cadre_for_user,
     cadres_visible_to,
+    unit_from_query,
     unit_subtree_cadres,
     units_visible_to,
     user_roles,

@@ -73,6 +73,28 @@ def units_visible_to(*, user) -> QuerySet[Unit]:
     return Unit.objects.none()
 
 
+def unit_from_query(*, user, value: str) -> Unit:
+    """The unit a query string's ``?unit=`` names, if the user may see it.
+
+    Raises:
+        Http404: not a unit id (ASCII digits within the database's integer
+            range: int() also reads other scripts' digits), no such unit, or
+            one outside the user's scope. Showing every unit instead would
+            mislead.
+    """
+    from django.http import Http404
+    from django.utils.translation import gettext as _
+
+    value = value.strip()
+    unit = None
+    if value.isascii() and value.isdigit() and len(value) <= 10:
+        if int(value) < 2**31:
+            unit = units_visible_to(user=user).filter(pk=int(value)).first()
+    if unit is None:
+        raise Http404(_("That unit does not exist or is outside your scope."))
+    return unit
+
+
 def unit_subtree_cadres(*, unit: Unit) -> QuerySet[Cadre]:
     return Cadre.objects.filter(unit__path__startswith=unit.path)
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ..models import ReportJob, TalentPool
-from ..selectors import units_visible_to, user_scope
+from ..selectors import unit_from_query, units_visible_to, user_scope
 from . import selectors, services
 from .access import is_hr, reports_required
 from .exports import compliance_merged
@@ -38,12 +38,9 @@ def _params(request) -> dict:
     outside the user's scope is a 404; a year or level out of range is left
     out (the default applies) with a warning saying so."""
     params = {}
-    unit = request.GET.get("unit", "").strip()
-    if unit:
-        unit_id = _number(unit, 1, 2**31 - 1)
-        if unit_id is None or not _units(request).filter(pk=unit_id).exists():
-            raise Http404(_("That unit does not exist or is outside your scope."))
-        params["unit"] = unit_id
+    if request.GET.get("unit", "").strip():
+        unit = unit_from_query(user=request.user, value=request.GET["unit"])
+        params["unit"] = unit.pk
     for key, (low, high) in (("year", YEARS), ("depth", DEPTHS)):
         value = request.GET.get(key, "").strip()
         if not value:
