@@ -70,7 +70,9 @@ def radar_figure(*, labels: list[str], series: list[tuple[str, list]]):
             angles + angles[:1], points + points[:1],
             linewidth=1.5, marker="o", markersize=2.5, label=name,
         )  # fmt: skip
-        known = [(a, v) for a, v in zip(angles, points, strict=True) if v == v]
+        known = [
+            (a, v) for a, v in zip(angles, points, strict=True) if not math.isnan(v)
+        ]
         if len(known) >= 3:
             axes.fill([a for a, _v in known], [v for _a, v in known], alpha=0.15)
     axes.legend(loc="upper right", bbox_to_anchor=(1.35, 1.1), fontsize=7)

@@ -5,7 +5,7 @@ import pytest
 from assessments import services
 from courses.models import Enrolment
 from personnel.models import Certificate, ExamResultRecord
-from tests.assessments.factories import BankFactory, fixed_exam, true_false
+from tests.assessments.factories import BankFactory, fixed_exam, sit, true_false
 from tests.courses.factories import course
 from tests.personnel.certificate_helpers import make_template
 
@@ -22,16 +22,8 @@ def test_passing_tells_the_course_and_issues_a_certificate(
     exam = fixed_exam(
         [question], course=page, certificate_template=template, pass_mark=6
     )
-    attempt = services.attempt_start(exam=exam, cadre=learner)
-    services.answer_save(
-        attempt_id=attempt.pk,
-        user_id=learner.user_id,
-        question_id=question.pk,
-        response=True,
-        seq=1,
-    )
     with django_capture_on_commit_callbacks(execute=True):
-        services.attempt_submit(attempt_id=attempt.pk, user_id=learner.user_id)
+        sit(exam, learner, {question: True})
     assert ExamResultRecord.objects.get(cadre=learner).passed
     assert Enrolment.objects.get(course=page, cadre=learner).exam_passed_at
     certificate = Certificate.objects.get(cadre=learner)
