@@ -20,8 +20,7 @@ def _kept_forms(formset):
     return [
         form
         for form in formset.forms
-        if form.is_valid()
-        and not (formset.can_delete and formset._should_delete_form(form))
+        if form.is_valid() and not form.cleaned_data.get("DELETE", False)
     ]
 
 
