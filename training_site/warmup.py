@@ -29,8 +29,10 @@ TEMPLATES = (
 
 
 def warm_up() -> None:
+    from importlib import import_module
+
     from django.conf import settings
-    from django.core.cache import close_caches
+    from django.core.cache import caches, close_caches
     from django.db import connections
     from django.template import TemplateDoesNotExist
     from django.template.loader import get_template
@@ -52,6 +54,18 @@ def warm_up() -> None:
         for code, _name in settings.LANGUAGES:
             with translation.override(code):
                 paper_page.shell()
+        # Modules that are imported on first use, not at start-up: the
+        # session store, the messages storage, and the cache client (for
+        # Redis, redis-py with its asyncio and cluster modules: about 70
+        # modules that each worker imported in its first request, while
+        # that request's siblings waited on the import lock).
+        import_module(settings.SESSION_ENGINE)
+        import_module(settings.SESSION_SERIALIZER.rpartition(".")[0])
+        import_module(settings.MESSAGE_STORAGE.rpartition(".")[0])
+        for alias in settings.CACHES:
+            # RedisCache builds its client (and imports redis) lazily; no
+            # connection is opened until a command is sent.
+            getattr(caches[alias], "_cache", None)
     finally:
         connections.close_all()
         close_caches()

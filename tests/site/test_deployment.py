@@ -114,3 +114,44 @@ def test_gunicorn_serves_with_the_configuration(tmp_path):
         server.terminate()
         output = server.communicate(timeout=20)[0].decode()
     assert "Traceback" not in output, output
+
+
+def test_warm_up_imports_what_first_requests_would(tmp_path):
+    """The Redis cache client (redis-py with its asyncio and cluster
+    modules, some 70 in all) is imported in the master, not by each
+    worker's first request; and no cache connection is opened (nothing
+    listens on port 1)."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import json, sys, django; django.setup(); "
+        "import training_site.wsgi; "
+        "names = ('redis', 'redis.client', 'redis.cluster'); "
+        "before = [m in sys.modules for m in names]; "
+        "from training_site.warmup import warm_up; warm_up(); "
+        "print(json.dumps([before, [m in sys.modules for m in names]]))"
+    )
+    env = {
+        **os.environ,
+        # Production's settings over plain static files (no manifest here).
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "DJANGO_SECRET_KEY": "warm-up-test-" + "x" * 40,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "CELERY_BROKER_URL": "redis://127.0.0.1:1/0",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+    }
+    env.pop("CACHE_URL", None)
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=settings.BASE_DIR,
+        check=True,
+    )
+    before, after = json.loads(result.stdout)
+    assert before == [False, False, False]
+    assert after == [True, True, True]
