@@ -3,6 +3,7 @@ training_site.sessions): as strict as the database, and a cache outage is a
 miss, not an error."""
 
 import os
+import warnings
 
 import pytest
 from django.contrib.sessions.models import Session
@@ -87,3 +88,10 @@ def test_pooled_redis_cache_keeps_one_client_per_pool():
         assert redis_cache._cache.get_client() is client
         redis_cache.delete("fast-auth-test")
         assert redis_cache.get("fast-auth-test") is None
+        # Keys memcached could not hold are fine in Redis: no warning.
+        odd = "a key with spaces " + "x" * 300
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            redis_cache.set(odd, 7, 30)
+            assert redis_cache.get(odd) == 7
+        redis_cache.delete(odd)
