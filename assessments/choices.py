@@ -44,6 +44,14 @@ class AttemptStatus(models.TextChoices):
     GRADED = "graded", _("Graded")
 
 
+# A paper drawn in advance (Exam.prepare_papers) is an Attempt row in this
+# status with its PaperItem rows, so that Start only flips the row to
+# in_progress. Not among AttemptStatus's choices: such an attempt is no
+# attempt yet; Attempt.objects and PaperItem.objects never return it or its
+# items (Attempt.all_objects and PaperItem.all_objects do).
+ATTEMPT_PREPARED = "prepared"
+
+
 class CloseReason(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted by the candidate")
     DEADLINE = "deadline", _("Closed at the deadline")

@@ -17,6 +17,7 @@ from personnel import api as personnel_api
 
 from . import paper_markup
 from .choices import (
+    ATTEMPT_PREPARED,
     CHOICE_TYPES,
     AnswerRelease,
     AttemptStatus,
@@ -309,9 +310,13 @@ def attempt_for_paper(*, attempt_id: int, user_id: int) -> Attempt | None:
         "a.id, a.status, a.deadline, a.started_at, a.number, a.seed, "
         "a.exam_id, e.title, a.cadre_id, c.name, c.unit_id, u.name, a.key_version"
     )
-    sql = f"SELECT {columns} FROM {tables} WHERE a.id = %s AND c.user_id = %s"  # noqa: S608
+    # Never a paper drawn in advance (an attempt in status "prepared").
+    sql = (
+        f"SELECT {columns} FROM {tables} "  # noqa: S608
+        "WHERE a.id = %s AND c.user_id = %s AND a.status <> %s"
+    )
     with prepared_cursor() as cursor:
-        cursor.execute(sql, [attempt_id, user_id])
+        cursor.execute(sql, [attempt_id, user_id, ATTEMPT_PREPARED])
         row = cursor.fetchone()
     return None if row is None else paper_attempt(row)
 
@@ -504,16 +509,16 @@ def attempt_clock(
     if user_id is None:
         sql = (
             f'SELECT status, deadline FROM "{attempts}" '  # noqa: S608
-            "WHERE id = %s AND key_version = %s"
+            "WHERE id = %s AND key_version = %s AND status <> %s"
         )
-        params = [attempt_id, key_version]
+        params = [attempt_id, key_version, ATTEMPT_PREPARED]
     else:
         sql = (
             f'SELECT a.status, a.deadline FROM "{attempts}" a '  # noqa: S608
             f'JOIN "{cadres}" c ON c.id = a.cadre_id '
-            "WHERE a.id = %s AND c.user_id = %s"
+            "WHERE a.id = %s AND c.user_id = %s AND a.status <> %s"
         )
-        params = [attempt_id, user_id]
+        params = [attempt_id, user_id, ATTEMPT_PREPARED]
     with prepared_cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()

@@ -31,6 +31,7 @@ except ImportError:  # pragma: no cover - SQLite-only installs
 
 from . import grading
 from .choices import (
+    ATTEMPT_PREPARED,
     AttemptStatus,
     CloseReason,
     GradeChangeKind,
@@ -217,6 +218,7 @@ def attempt_start(*, exam: Exam, cadre, now: dt.datetime | None = None) -> Attem
             raise
         return existing
     seed = secrets.randbits(62)
+    deadline = _deadline(exam=exam, window=window, started_at=now)
     try:
         with transaction.atomic():
             prepared = (
@@ -224,17 +226,20 @@ def attempt_start(*, exam: Exam, cadre, now: dt.datetime | None = None) -> Attem
                 .filter(exam=exam, cadre=cadre)
                 .first()
             )
-            attempt = Attempt.objects.create(
-                exam=exam,
-                cadre=cadre,
-                number=number,
-                started_at=now,
-                seed=prepared.seed if prepared else seed,
-                deadline=_deadline(exam=exam, window=window, started_at=now),
-            )
+            attempt = None
             if prepared is not None:
-                _paper_unseal(attempt=attempt, prepared=prepared)
-            else:
+                attempt = _prepared_open(
+                    prepared=prepared, number=number, now=now, deadline=deadline
+                )
+            if attempt is None:
+                attempt = Attempt.objects.create(
+                    exam=exam,
+                    cadre=cadre,
+                    number=number,
+                    started_at=now,
+                    seed=seed,
+                    deadline=deadline,
+                )
                 _paper_freeze(attempt=attempt, exam=exam, rng=random.Random(seed))  # noqa: S311
     except IntegrityError:
         # A double click: the other request created it; resume that one.
@@ -264,19 +269,22 @@ def _paper_freeze(*, attempt: Attempt, exam: Exam, rng: random.Random) -> None:
     )
 
 
-def _paper_unseal(*, attempt: Attempt, prepared: PreparedPaper) -> None:
-    """The prepared paper becomes the attempt's paper (general path)."""
-    PaperItem.objects.bulk_create(
-        PaperItem(
-            attempt=attempt,
-            position=item["position"],
-            question_id=item["question_id"],
-            points=Decimal(item["points"]),
-            snapshot=item["snapshot"],
-        )
-        for item in prepared.items
-    )
+def _prepared_open(
+    *, prepared: PreparedPaper, number: int, now: dt.datetime, deadline
+) -> Attempt | None:
+    """The paper drawn in advance (locked by the caller) becomes the attempt
+    in progress (general path). None, and the paper dropped, when it cannot
+    be this attempt (another number: the candidate has attempts already)."""
+    attempt = Attempt.all_objects.select_for_update().get(pk=prepared.attempt_id)
     prepared.delete()
+    if attempt.status != ATTEMPT_PREPARED or attempt.number != number:
+        _prepared_attempts_delete([attempt.pk])
+        return None
+    attempt.status = AttemptStatus.IN_PROGRESS
+    attempt.started_at = now
+    attempt.deadline = deadline
+    attempt.save(update_fields=["status", "started_at", "deadline"])
+    return attempt
 
 
 def attempt_unseal(*, exam_id: int, user_id: int, now=None) -> Attempt | None:
@@ -298,12 +306,16 @@ def attempt_unseal(*, exam_id: int, user_id: int, now=None) -> Attempt | None:
         "unit": Unit._meta.db_table,
         "prepared": PreparedPaper._meta.db_table,
         "attempt": Attempt._meta.db_table,
-        "item": PaperItem._meta.db_table,
         "cadre": Cadre._meta.db_table,
         "accommodation": Accommodation._meta.db_table,
     }
     sql = _UNSEAL_SQL.format(**tables)
-    params = {"exam": exam_id, "user": user_id, "now": now}
+    params = {
+        "exam": exam_id,
+        "user": user_id,
+        "now": now,
+        "prepared": ATTEMPT_PREPARED,
+    }
     try:
         with prepared_cursor() as cursor:
             cursor.execute(sql, params)
@@ -317,9 +329,11 @@ def attempt_unseal(*, exam_id: int, user_id: int, now=None) -> Attempt | None:
     return attempt
 
 
-# One statement: delete the prepared paper (only if every condition holds),
-# insert the attempt with its deadline, copy the items. Table names come
-# from the models; values are parameters.
+# One statement: delete the prepared paper's row (only if every condition
+# holds) and turn its prepared attempt, paper items and all, into the attempt
+# in progress with its deadline. Nothing is copied: the worker wrote the
+# items when it drew the paper. Table names come from the models; values
+# are parameters.
 _UNSEAL_SQL = """
 WITH exam AS (
     SELECT id, title, closes_at, time_limit_minutes FROM "{exam}"
@@ -330,29 +344,23 @@ WITH exam AS (
     WHERE p.exam_id = exam.id
       AND p.cadre_id = (SELECT id FROM "{cadre}" WHERE user_id = %(user)s)
       AND NOT EXISTS (SELECT 1 FROM "{attempt}" a
-                      WHERE a.exam_id = p.exam_id AND a.cadre_id = p.cadre_id)
+                      WHERE a.exam_id = p.exam_id AND a.cadre_id = p.cadre_id
+                        AND a.status <> %(prepared)s)
       AND NOT EXISTS (SELECT 1 FROM "{accommodation}" c
                       WHERE c.exam_id = p.exam_id AND c.cadre_id = p.cadre_id)
-    RETURNING p.cadre_id, p.seed, p.items, p.markup, exam.closes_at,
-              exam.time_limit_minutes
+    RETURNING p.attempt_id, p.markup, exam.closes_at, exam.time_limit_minutes
 ), attempt AS (
-    INSERT INTO "{attempt}" (exam_id, cadre_id, number, status, started_at,
-                             deadline, seed, close_reason)
-    SELECT %(exam)s, cadre_id, 1, 'in_progress', %(now)s,
-           CASE WHEN coalesce(time_limit_minutes, 0) = 0 THEN closes_at
-                ELSE least(closes_at,
-                           %(now)s + make_interval(mins => time_limit_minutes))
-           END,
-           seed, ''
+    UPDATE "{attempt}" a
+    SET status = 'in_progress', started_at = %(now)s,
+        deadline = CASE WHEN coalesce(paper.time_limit_minutes, 0) = 0
+                        THEN paper.closes_at
+                        ELSE least(paper.closes_at, %(now)s
+                                   + make_interval(mins => paper.time_limit_minutes))
+                   END
     FROM paper
-    RETURNING id, status, deadline, started_at, number, seed, exam_id, cadre_id,
-              key_version
-), items AS (
-    INSERT INTO "{item}" (attempt_id, position, question_id, points, snapshot,
-                          needs_marking, marker_comment)
-    SELECT attempt.id, (e->>'position')::smallint, (e->>'question_id')::bigint,
-           (e->>'points')::numeric, e->'snapshot', false, ''
-    FROM attempt, paper, jsonb_array_elements(paper.items) e
+    WHERE a.id = paper.attempt_id AND a.status = %(prepared)s
+    RETURNING a.id, a.status, a.deadline, a.started_at, a.number, a.seed,
+              a.exam_id, a.cadre_id, a.key_version
 )
 -- What the paper page shows (the columns of selectors.paper_attempt), and
 -- the markup built with the paper.
@@ -408,6 +416,9 @@ def _prepared_items(*, exam: Exam, pools: dict, rng: random.Random) -> list[dict
 def exam_papers_prepare(*, exam_id: int, now: dt.datetime | None = None) -> int:
     """Draw a paper for every candidate of the exam who has none yet.
 
+    Each paper is written as Start will use it: an attempt in status
+    "prepared" with its paper items, and the PreparedPaper row that links it
+    to the candidate with the first page's markup (all or nothing per batch).
     Idempotent; does nothing (and drops what is left) once the exam is closed,
     unpublished or no longer prepares papers. Returns how many were drawn.
     """
@@ -416,7 +427,7 @@ def exam_papers_prepare(*, exam_id: int, now: dt.datetime | None = None) -> int:
     if exam is None:
         return 0
     if not (exam.prepare_papers and exam.is_published and now < exam.closes_at):
-        PreparedPaper.objects.filter(exam=exam).delete()
+        prepared_papers_drop(exam_ids=[exam.pk])
         return 0
     if exam_paper_problems(exam=exam):
         return 0
@@ -424,7 +435,7 @@ def exam_papers_prepare(*, exam_id: int, now: dt.datetime | None = None) -> int:
 
     waiting = (
         exam_candidates(exam=exam)
-        .exclude(pk__in=Attempt.objects.filter(exam=exam).values("cadre_id"))
+        .exclude(pk__in=Attempt.all_objects.filter(exam=exam).values("cadre_id"))
         .exclude(pk__in=PreparedPaper.objects.filter(exam=exam).values("cadre_id"))
         .order_by("pk")
         .values_list("pk", flat=True)
@@ -433,24 +444,114 @@ def exam_papers_prepare(*, exam_id: int, now: dt.datetime | None = None) -> int:
     pools = _draw_pools(exam=exam)
     drawn = 0
     for start in range(0, len(cadre_ids), 500):
-        papers = []
-        for cadre_id in cadre_ids[start : start + 500]:
-            seed = secrets.randbits(62)
-            rng = random.Random(seed)  # noqa: S311 - not a secret, a draw
-            items = _prepared_items(exam=exam, pools=pools, rng=rng)
-            papers.append(
-                PreparedPaper(
+        drawn += _papers_prepare_batch(
+            exam=exam, cadre_ids=cadre_ids[start : start + 500], pools=pools, now=now
+        )
+    return drawn
+
+
+def _papers_prepare_batch(*, exam: Exam, cadre_ids: list, pools: dict, now) -> int:
+    """Prepared attempts, their items and PreparedPaper rows for these
+    candidates, in one transaction. A candidate who started meanwhile (or
+    whose paper a concurrent run drew) keeps what they have: "attempt
+    number once" refuses the second attempt number 1."""
+    drawn = {}
+    for cadre_id in cadre_ids:
+        seed = secrets.randbits(62)
+        rng = random.Random(seed)  # noqa: S311 - not a secret, a draw
+        drawn[cadre_id] = (seed, _prepared_items(exam=exam, pools=pools, rng=rng))
+    with transaction.atomic():
+        Attempt.all_objects.bulk_create(
+            (
+                Attempt(
                     exam=exam,
                     cadre_id=cadre_id,
+                    number=1,
+                    status=ATTEMPT_PREPARED,
+                    started_at=now,
+                    deadline=exam.closes_at,
                     seed=seed,
-                    items=items,
-                    markup=_prepared_markup(items),
-                    prepared_at=now,
                 )
+                for cadre_id, (seed, _items) in drawn.items()
+            ),
+            ignore_conflicts=True,
+        )
+        # Ours are the prepared attempts with the seeds drawn here.
+        mine = {
+            cadre_id: pk
+            for pk, cadre_id, seed in Attempt.all_objects.filter(
+                exam=exam, status=ATTEMPT_PREPARED, cadre_id__in=list(drawn)
+            ).values_list("pk", "cadre_id", "seed")
+            if drawn[cadre_id][0] == seed
+        }
+        PaperItem.all_objects.bulk_create(
+            PaperItem(
+                attempt_id=mine[cadre_id],
+                position=item["position"],
+                question_id=item["question_id"],
+                points=Decimal(item["points"]),
+                snapshot=item["snapshot"],
             )
-        PreparedPaper.objects.bulk_create(papers, ignore_conflicts=True)
-        drawn += len(papers)
-    return drawn
+            for cadre_id in mine
+            for item in drawn[cadre_id][1]
+        )
+        PreparedPaper.objects.bulk_create(
+            PreparedPaper(
+                exam=exam,
+                cadre_id=cadre_id,
+                attempt_id=pk,
+                markup=_prepared_markup(drawn[cadre_id][1]),
+                prepared_at=now,
+            )
+            for cadre_id, pk in mine.items()
+        )
+    return len(mine)
+
+
+def prepared_papers_drop(*, exam_ids) -> int:
+    """Delete the papers drawn in advance for these exams: their
+    PreparedPaper rows, paper items and prepared attempts. Returns how many.
+
+    Locks as Start does (the PreparedPaper row first, then the attempt), so
+    a Start at the same moment either got its paper first (then it is an
+    attempt in progress and stays) or finds none (and draws one).
+    """
+    exam_ids = list(exam_ids)
+    if not exam_ids:
+        return 0
+    with transaction.atomic():
+        ids = set(
+            PreparedPaper.objects.select_for_update()
+            .filter(exam_id__in=exam_ids)
+            .values_list("attempt_id", flat=True)
+        )
+        PreparedPaper.objects.filter(attempt_id__in=ids).delete()
+        ids |= set(
+            Attempt.all_objects.select_for_update()
+            .filter(exam_id__in=exam_ids, status=ATTEMPT_PREPARED)
+            .values_list("pk", flat=True)
+        )
+        _prepared_attempts_delete(ids)
+    return len(ids)
+
+
+def _prepared_attempts_delete(ids) -> None:
+    """Delete these attempts if they are prepared ones, with their items (in
+    the caller's transaction, their PreparedPaper rows already gone). Such
+    an attempt has no answers and no grades, so its items go in one plain
+    DELETE (the ORM would load every item to look for them)."""
+    ids = sorted(ids)
+    attempts, items = Attempt._meta.db_table, PaperItem._meta.db_table
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            cursor.execute(
+                f'DELETE FROM "{items}" WHERE attempt_id IN '  # noqa: S608 - table names from the models
+                f'(SELECT id FROM "{attempts}" WHERE status = %s '
+                f"AND id IN ({', '.join(['%s'] * len(chunk))}))",
+                [ATTEMPT_PREPARED, *chunk],
+            )
+    Attempt.all_objects.filter(pk__in=ids, status=ATTEMPT_PREPARED).delete()
 
 
 def _prepared_markup(items: list) -> bytes:
@@ -467,7 +568,7 @@ def _prepared_markup(items: list) -> bytes:
 def exam_papers_refresh(*, exam: Exam) -> None:
     """The exam (or one of its questions) changed: drop the unused papers and
     draw them again after commit (by a worker)."""
-    PreparedPaper.objects.filter(exam=exam).delete()
+    prepared_papers_drop(exam_ids=[exam.pk])
     if exam.prepare_papers and exam.is_published:
         from .tasks import prepare_exam_papers
 
@@ -487,7 +588,11 @@ def exam_papers_prepare_due(*, now: dt.datetime | None = None) -> int:
     """Periodic: prepare papers for exams opening within a day or open now
     (new candidates since the last run); drop those of closed exams."""
     now = now or timezone.now()
-    PreparedPaper.objects.filter(exam__closes_at__lte=now).delete()
+    prepared_papers_drop(
+        exam_ids=Exam.objects.filter(closes_at__lte=now, prepared_papers__isnull=False)
+        .distinct()
+        .values_list("pk", flat=True)
+    )
     due = Exam.objects.filter(
         prepare_papers=True,
         is_published=True,

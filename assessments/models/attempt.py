@@ -12,19 +12,74 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from ..choices import AttemptStatus, CloseReason, GradeChangeKind, ReviewStatus
+from ..choices import (
+    ATTEMPT_PREPARED,
+    AttemptStatus,
+    CloseReason,
+    GradeChangeKind,
+    ReviewStatus,
+)
+
+
+def protect_started(collector, field, sub_objs, using):
+    """on_delete of an attempt's exam and cadre: attempts protect them, as
+    PROTECT does; papers drawn in advance (prepared attempts) go with them,
+    as the PreparedPaper rows they replace did."""
+    prepared = [a for a in sub_objs if a.status == ATTEMPT_PREPARED]
+    started = [a for a in sub_objs if a.status != ATTEMPT_PREPARED]
+    if prepared:
+        models.CASCADE(collector, field, prepared, using)
+    if started:
+        models.PROTECT(collector, field, started, using)
+
+
+def protect_question(collector, field, sub_objs, using):
+    """on_delete of a paper item's question: items of attempts protect it;
+    a paper drawn in advance that holds it is dropped whole (the exam's
+    papers are drawn again, services.question_papers_refresh)."""
+    items = list(sub_objs)
+    prepared = list(
+        Attempt.all_objects.using(using).filter(
+            pk__in={i.attempt_id for i in items}, status=ATTEMPT_PREPARED
+        )
+    )
+    dropped = {a.pk for a in prepared}
+    started = [i for i in items if i.attempt_id not in dropped]
+    if prepared:
+        collector.collect(
+            prepared,
+            source=field.remote_field.model,
+            nullable=False,
+            fail_on_restricted=False,
+        )
+    if started:
+        models.PROTECT(collector, field, started, using)
+
+
+class AttemptManager(models.Manager):
+    """Attempts candidates made: never a paper drawn in advance."""
+
+    def get_queryset(self):
+        return super().get_queryset().exclude(status=ATTEMPT_PREPARED)
+
+
+class PaperItemManager(models.Manager):
+    """Items of attempts candidates made: never of a paper drawn in advance."""
+
+    def get_queryset(self):
+        return super().get_queryset().exclude(attempt__status=ATTEMPT_PREPARED)
 
 
 class Attempt(models.Model):
     exam = models.ForeignKey(
         "assessments.Exam",
-        on_delete=models.PROTECT,
+        on_delete=protect_started,
         related_name="attempts",
         verbose_name=_("exam"),
     )
     cadre = models.ForeignKey(
         "personnel.Cadre",
-        on_delete=models.PROTECT,
+        on_delete=protect_started,
         related_name="+",
         verbose_name=_("cadre"),
     )
@@ -49,6 +104,11 @@ class Attempt(models.Model):
     # change to the account moves the version on, which retires every key
     # handed out before. A database default: attempts are also made in SQL.
     key_version = models.PositiveIntegerField(_("key version"), default=0, db_default=0)
+
+    # The first manager is the default one (reverse relations, the admin,
+    # forms): it hides papers drawn in advance (status "prepared").
+    objects = AttemptManager()
+    all_objects = models.Manager()  # noqa: DJ012 - a manager, not a field
 
     class Meta:
         ordering = ["-started_at", "-id"]
@@ -92,7 +152,7 @@ class PaperItem(models.Model):
     position = models.PositiveSmallIntegerField(pgettext_lazy("paper item", "position"))
     question = models.ForeignKey(
         "assessments.Question",
-        on_delete=models.PROTECT,
+        on_delete=protect_question,
         related_name="paper_items",
         verbose_name=_("question"),
         db_index=False,
@@ -114,6 +174,9 @@ class PaperItem(models.Model):
     flagged = models.BooleanField(
         _("flagged by the candidate"), default=False, db_default=False
     )
+
+    objects = PaperItemManager()
+    all_objects = models.Manager()  # noqa: DJ012 - a manager, not a field
 
     class Meta:
         ordering = ["attempt", "position"]
@@ -282,10 +345,13 @@ class ResultReview(models.Model):
 class PreparedPaper(models.Model):
     """A candidate's paper drawn and frozen before the exam (预先组卷).
 
-    Only for exams with ``prepare_papers``: Start turns it into the attempt's
-    paper (PaperItem rows) and deletes it, so that a thousand candidates
-    pressing Start at once cost no drawing. ``items`` holds what PaperItem
-    rows hold: [{"position", "question_id", "points", "snapshot"}].
+    Only for exams with ``prepare_papers``. The paper itself is an Attempt
+    in status "prepared" (choices.ATTEMPT_PREPARED) with its PaperItem rows,
+    written by the worker that drew it; Start turns that attempt into an
+    attempt in progress (one UPDATE) and deletes this row, so that a
+    thousand candidates pressing Start at once cost no drawing and no
+    copying. This row is the ticket: which prepared attempt is whose, and
+    the paper page's first markup.
     """
 
     exam = models.ForeignKey(
@@ -294,8 +360,9 @@ class PreparedPaper(models.Model):
     cadre = models.ForeignKey(
         "personnel.Cadre", on_delete=models.CASCADE, related_name="+"
     )
-    seed = models.BigIntegerField(_("random seed"))
-    items = models.JSONField(_("questions as drawn"))
+    attempt = models.OneToOneField(
+        Attempt, on_delete=models.CASCADE, related_name="+", verbose_name=_("attempt")
+    )
     # The paper page's navigator and questions as the candidate first sees
     # them (nothing answered), built by the worker that drew the paper
     # (selectors.pack_markup: zlib, with the markup code's version and the
