@@ -278,7 +278,7 @@ def _prepared_open(
     attempt = Attempt.all_objects.select_for_update().get(pk=prepared.attempt_id)
     prepared.delete()
     if attempt.status != ATTEMPT_PREPARED or attempt.number != number:
-        _prepared_attempts_delete([attempt.pk])
+        prepared_attempts_delete([attempt.pk])
         return None
     attempt.status = AttemptStatus.IN_PROGRESS
     attempt.started_at = now
@@ -531,15 +531,18 @@ def prepared_papers_drop(*, exam_ids) -> int:
             .filter(exam_id__in=exam_ids, status=ATTEMPT_PREPARED)
             .values_list("pk", flat=True)
         )
-        _prepared_attempts_delete(ids)
+        prepared_attempts_delete(ids)
     return len(ids)
 
 
-def _prepared_attempts_delete(ids) -> None:
-    """Delete these attempts if they are prepared ones, with their items (in
-    the caller's transaction, their PreparedPaper rows already gone). Such
+def prepared_attempts_delete(ids) -> None:
+    """Delete these attempts (ids or an Attempt queryset) if they are
+    prepared ones, with their items (in the caller's transaction, their
+    PreparedPaper rows already gone). Such
     an attempt has no answers and no grades, so its items go in one plain
     DELETE (the ORM would load every item to look for them)."""
+    if hasattr(ids, "values_list"):
+        ids = ids.values_list("pk", flat=True)
     ids = sorted(ids)
     attempts, items = Attempt._meta.db_table, PaperItem._meta.db_table
     with connection.cursor() as cursor:

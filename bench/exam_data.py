@@ -313,13 +313,17 @@ def papers_prepare(*, exam, drawn_at_start: list[int]) -> dict:
     the users in ``drawn_at_start`` keep none. Returns count and seconds."""
     import time
 
-    from assessments.models import PreparedPaper
-    from assessments.services import exam_papers_prepare
+    from assessments.models import Attempt, PreparedPaper
+    from assessments.services import exam_papers_prepare, prepared_attempts_delete
 
     exam.prepare_papers = True
     exam.save(update_fields=["prepare_papers"])
     begun = time.perf_counter()
     count = exam_papers_prepare(exam_id=exam.pk)
     seconds = time.perf_counter() - begun
-    PreparedPaper.objects.filter(exam=exam, cadre__user_id__in=drawn_at_start).delete()
+    # A prepared paper is a prepared attempt with its items: drop both.
+    kept = PreparedPaper.objects.filter(exam=exam, cadre__user_id__in=drawn_at_start)
+    ids = list(kept.values_list("attempt_id", flat=True))
+    kept.delete()
+    prepared_attempts_delete(Attempt.all_objects.filter(pk__in=ids))
     return {"count": count, "seconds": seconds}
