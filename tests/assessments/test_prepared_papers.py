@@ -288,3 +288,46 @@ def test_general_start_opens_the_prepared_attempt_itself(prepared, learner):
     assert not PreparedPaper.objects.filter(exam=exam, cadre=learner).exists()
     assert services.attempt_start(exam=exam, cadre=learner).pk == attempt.pk
     assert Attempt.all_objects.filter(exam=exam, cadre=learner).count() == 1
+
+
+def test_results_and_analysis_pages_show_no_prepared_paper(
+    prepared, learner, trainer, client_for
+):
+    import io
+
+    import openpyxl
+
+    exam, _outsider = prepared
+    assert PreparedPaper.objects.filter(exam=exam, cadre=learner).exists()
+    client = client_for(trainer)
+    en = {"HTTP_ACCEPT_LANGUAGE": "en"}
+    results = client.get(f"/admin/assessments/exams/{exam.pk}/results/", **en)
+    assert results.status_code == 200
+    assert "No attempts yet." in results.content.decode()
+    assert learner.name not in results.content.decode()
+    analysis = client.get(f"/admin/assessments/exams/{exam.pk}/analysis/", **en)
+    assert analysis.status_code == 200 and learner.name not in analysis.content.decode()
+    export = client.get(
+        f"/admin/assessments/exams/{exam.pk}/results/", {"format": "xlsx"}, **en
+    )
+    sheet = openpyxl.load_workbook(io.BytesIO(export.content)).active
+    assert sheet.max_row == 1  # the header only
+
+
+def test_a_cadre_with_a_prepared_paper_can_still_be_deleted(prepared, learner):
+    exam, _outsider = prepared
+    paper = PreparedPaper.objects.get(exam=exam, cadre=learner)
+    learner.delete()
+    assert not Attempt.all_objects.filter(pk=paper.attempt_id).exists()
+
+
+def test_closing_the_exam_drops_its_prepared_attempts(prepared, learner):
+    exam, _outsider = prepared
+    held = list(
+        PreparedPaper.objects.filter(exam=exam).values_list("attempt_id", flat=True)
+    )
+    exam.closes_at = timezone.now() - dt.timedelta(minutes=1)
+    exam.save()
+    services.exam_papers_prepare_due()
+    assert not Attempt.all_objects.filter(pk__in=held).exists()
+    assert not PaperItem.all_objects.filter(attempt_id__in=held).exists()
