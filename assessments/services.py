@@ -939,7 +939,9 @@ def _items_grade(*, attempt: Attempt) -> None:
         if fraction is not None:
             item.fraction = grading.fraction_store(fraction)
             item.mark = grading.mark_for(fraction, item.points)
-    PaperItem.objects.bulk_update(
+    # The items of this (closing) attempt, by primary key: the manager that
+    # sees every item updates them without joining the attempt again.
+    PaperItem.all_objects.bulk_update(
         items, ["response", "fraction", "mark", "needs_marking"], batch_size=200
     )
 
