@@ -217,36 +217,50 @@ def attempt_start(*, exam: Exam, cadre, now: dt.datetime | None = None) -> Attem
         if existing is None:
             raise
         return existing
-    seed = secrets.randbits(62)
     deadline = _deadline(exam=exam, window=window, started_at=now)
     try:
-        with transaction.atomic():
-            prepared = (
-                PreparedPaper.objects.select_for_update()
-                .filter(exam=exam, cadre=cadre)
-                .first()
-            )
-            attempt = None
-            if prepared is not None:
-                attempt = _prepared_open(
-                    prepared=prepared, number=number, now=now, deadline=deadline
-                )
-            if attempt is None:
-                attempt = Attempt.objects.create(
-                    exam=exam,
-                    cadre=cadre,
-                    number=number,
-                    started_at=now,
-                    seed=seed,
-                    deadline=deadline,
-                )
-                _paper_freeze(attempt=attempt, exam=exam, rng=random.Random(seed))  # noqa: S311
+        return _attempt_create(
+            exam=exam, cadre=cadre, number=number, now=now, deadline=deadline
+        )
     except IntegrityError:
         # A double click: the other request created it; resume that one.
         existing = _open_attempt(exam=exam, cadre=cadre, now=now)
-        if existing is None:
+        if existing is not None:
+            return existing
+        # Or the worker drew this candidate's paper in advance at this very
+        # moment (its prepared attempt holds number 1): open that one.
+        if not PreparedPaper.objects.filter(exam=exam, cadre=cadre).exists():
             raise
-        return existing
+    return _attempt_create(
+        exam=exam, cadre=cadre, number=number, now=now, deadline=deadline
+    )
+
+
+def _attempt_create(*, exam: Exam, cadre, number: int, now, deadline) -> Attempt:
+    """The attempt in progress: from the paper drawn in advance when there is
+    one (locked, so that a double click opens it once), else drawn now."""
+    with transaction.atomic():
+        prepared = (
+            PreparedPaper.objects.select_for_update()
+            .filter(exam=exam, cadre=cadre)
+            .first()
+        )
+        if prepared is not None:
+            attempt = _prepared_open(
+                prepared=prepared, number=number, now=now, deadline=deadline
+            )
+            if attempt is not None:
+                return attempt
+        seed = secrets.randbits(62)
+        attempt = Attempt.objects.create(
+            exam=exam,
+            cadre=cadre,
+            number=number,
+            started_at=now,
+            seed=seed,
+            deadline=deadline,
+        )
+        _paper_freeze(attempt=attempt, exam=exam, rng=random.Random(seed))  # noqa: S311
     return attempt
 
 
@@ -459,7 +473,8 @@ def _papers_prepare_batch(*, exam: Exam, cadre_ids: list, pools: dict, now) -> i
     for cadre_id in cadre_ids:
         seed = secrets.randbits(62)
         rng = random.Random(seed)  # noqa: S311 - not a secret, a draw
-        drawn[cadre_id] = (seed, _prepared_items(exam=exam, pools=pools, rng=rng))
+        items = _prepared_items(exam=exam, pools=pools, rng=rng)
+        drawn[cadre_id] = (seed, items, _prepared_markup(items))
     with transaction.atomic():
         Attempt.all_objects.bulk_create(
             (
@@ -472,7 +487,7 @@ def _papers_prepare_batch(*, exam: Exam, cadre_ids: list, pools: dict, now) -> i
                     deadline=exam.closes_at,
                     seed=seed,
                 )
-                for cadre_id, (seed, _items) in drawn.items()
+                for cadre_id, (seed, _items, _markup) in drawn.items()
             ),
             ignore_conflicts=True,
         )
@@ -500,7 +515,7 @@ def _papers_prepare_batch(*, exam: Exam, cadre_ids: list, pools: dict, now) -> i
                 exam=exam,
                 cadre_id=cadre_id,
                 attempt_id=pk,
-                markup=_prepared_markup(drawn[cadre_id][1]),
+                markup=drawn[cadre_id][2],
                 prepared_at=now,
             )
             for cadre_id, pk in mine.items()
