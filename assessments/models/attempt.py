@@ -145,7 +145,7 @@ class PaperItem(models.Model):
 
     # No single-column indexes on the two keys: the unique (attempt,
     # position) and the (question, needs_marking) indexes lead with them and
-    # serve every lookup; each index is written 50 times per Start.
+    # serve every lookup; each index is written 50 times per paper drawn.
     attempt = models.ForeignKey(
         Attempt, on_delete=models.CASCADE, related_name="items", db_index=False
     )
