@@ -9,7 +9,9 @@ template is rendered once per process and language with a marker in each of
 those places and cut at the markers; a page is then the pieces joined with
 this candidate's values, escaped as the template escapes them. On an exam
 day every candidate loads the page within the same minute, and rendering
-the template was most of its cost.
+the template was most of its cost. The pieces are kept as UTF-8 bytes and
+the page is assembled as bytes: a prepared paper's markup arrives as bytes
+and goes into the page without being decoded and encoded again.
 
 ``tests/assessments/test_paper_page.py`` checks that the assembled page is
 the template's own rendering, byte for byte apart from the CSRF token.
@@ -48,7 +50,7 @@ _MARKS = re.compile("\ue000([a-z_]+)\ue001|" + str(_ID_MARK))
 # value it puts in); every other value is escaped here.
 _SAFE = {"navigator", "questions", "attempt_id", "remaining"}
 
-_shells: dict[tuple, list[tuple[str, str | None]]] = {}
+_shells: dict[tuple, list[tuple[bytes, str | None]]] = {}
 
 
 def _mark(field: str) -> str:
@@ -76,18 +78,18 @@ def _render_shell() -> str:
     return render_to_string("assessments/paper.html", context)
 
 
-def _cut(rendered: str) -> list[tuple[str, str | None]]:
-    """[(literal text, field after it or None)] in page order."""
+def _cut(rendered: str) -> list[tuple[bytes, str | None]]:
+    """[(literal text as UTF-8, field after it or None)] in page order."""
     pieces, begin = [], 0
     for found in _MARKS.finditer(rendered):
         field = found.group(1) or "attempt_id"
-        pieces.append((rendered[begin : found.start()], field))
+        pieces.append((rendered[begin : found.start()].encode(), field))
         begin = found.end()
-    pieces.append((rendered[begin:], None))
+    pieces.append((rendered[begin:].encode(), None))
     return pieces
 
 
-def shell() -> list[tuple[str, str | None]]:
+def shell() -> list[tuple[bytes, str | None]]:
     """The active language's shell (rendered on first use in this process)."""
     key = (get_language(), catalog_version())
     pieces = _shells.get(key)
@@ -104,11 +106,12 @@ def render_page(
     key: str,
     remaining_seconds: int,
     csrf_token: str,
-    navigator_html: str,
-    questions_html: str,
-) -> str:
+    navigator_html: str | bytes,
+    questions_html: str | bytes,
+) -> bytes:
     """The paper page of ``attempt`` (with ``exam`` and ``cadre.unit`` set,
-    as selectors.attempt_for_paper gives it) in the active language."""
+    as selectors.attempt_for_paper gives it) in the active language, as
+    UTF-8. The two blocks of markup are text or UTF-8 bytes."""
     values = {
         "attempt_id": str(attempt.pk),
         "title": attempt.exam.title,
@@ -122,10 +125,11 @@ def render_page(
     }
     for field, value in values.items():
         if field not in _SAFE:
-            values[field] = escape(value)
+            value = escape(value)
+        values[field] = value if isinstance(value, bytes) else value.encode()
     out = []
     for literal, field in shell():
         out.append(literal)
         if field is not None:
             out.append(values[field])
-    return "".join(out)
+    return b"".join(out)

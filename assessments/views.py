@@ -143,6 +143,8 @@ def _paper_response(request, attempt: Attempt) -> HttpResponse:
     if len(messages.get_messages(request)):
         # Notices to show: the template itself (paper_page's shell has none).
         context["attempt_key"] = key
+        for name in ("navigator_html", "questions_html"):
+            context[name] = selectors.markup_text(context[name])
         response = render(request, "assessments/paper.html", context)
     else:
         response = HttpResponse(

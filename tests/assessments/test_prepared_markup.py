@@ -50,9 +50,12 @@ def test_the_markup_is_kept_with_the_paper_in_the_site_language(prepared):
             attempt=attempt, packed=paper.markup, now=timezone.now()
         )
         expected = selectors.blank_paper_markup(paper_items(paper))
-    assert (context["navigator_html"], context["questions_html"]) == expected
+    # UTF-8 bytes, joined into the page's bytes as they are.
+    markup = (context["navigator_html"], context["questions_html"])
+    assert all(isinstance(block, bytes) for block in markup)
+    assert tuple(block.decode() for block in markup) == expected
     for item in paper_items(paper):
-        assert f'data-question="{item["question_id"]}"' in context["questions_html"]
+        assert f'data-question="{item["question_id"]}"' in markup[1].decode()
     # Not for another language, nor for markup an older release built.
     with translation.override("en"):
         assert (
@@ -105,6 +108,30 @@ def test_start_answers_with_the_prepared_markup_the_built_page(
     assert _comparable(built.content.decode()) == _comparable(html)
     assert 'data-key="' in html and "分" in html
     assert Attempt.objects.get(exam=exam, cadre=learner).seed == paper_seed(paper)
+
+
+def test_a_notice_pending_at_start_shows_with_the_prepared_markup(
+    prepared, monkeypatch
+):
+    """A notice waiting for the next page: Start renders the template with
+    the prepared markup (kept as bytes) as text, not as b'...'."""
+    from django.contrib.messages import constants
+    from django.contrib.messages.storage.base import Message
+    from django.contrib.messages.storage.cookie import CookieStorage
+    from django.test import RequestFactory
+
+    exam, paper, client = prepared
+    storage = CookieStorage(RequestFactory().get("/"))
+    client.cookies[storage.cookie_name] = storage._encode(
+        [Message(constants.INFO, "请先阅读考试须知")]
+    )
+    if ON_POSTGRES:
+        _no_building(monkeypatch)  # the prepared markup, not a built page
+    html = client.post(f"/exams/{exam.pk}/start/").content.decode()
+    assert "请先阅读考试须知" in html
+    assert "b&#x27;" not in html and "b'" not in html
+    for item in paper_items(paper):
+        assert f'data-question="{item["question_id"]}"' in html
 
 
 def test_once_answered_or_flagged_the_page_shows_it(prepared):
