@@ -62,8 +62,19 @@ def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="short smoke run")
     parser.add_argument("--port", type=int, default=8765)
-    parser.add_argument("--workers", type=int, default=3)
+    # gunicorn has one core here (core 0): one process, four threads (the
+    # threads overlap the waits on PostgreSQL and Redis). More processes on
+    # one core only take turns on it and each keeps its own caches cold:
+    # in the Start spike (session 8, 1,000 Starts) gunicorn's CPU per Start
+    # was 2.3 ms with 3 x 4, 2.3 ms with 2 x 4, 2.0 ms with 2 x 2 and
+    # 1.7-2.1 ms with 1 x 4 (1 x 6: 2.3 ms, 1 x 8: 2.1 ms). With one worker
+    # the fault phase's SIGKILL takes the whole server down until the master
+    # forks another (the harder case for "no acknowledged answer lost").
+    parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument(
+        "--worker-class", default="gthread", help="gunicorn's (to compare)"
+    )
     parser.add_argument("--saturation-users", type=int, default=40)
     parser.add_argument("--saturation-seconds", type=int, default=60)
     parser.add_argument("--spike", type=int, default=1000)
@@ -189,7 +200,7 @@ class Gunicorn:
             f"{_which('taskset')} -c 0 {_which('nice')} -n {NICE} "
             f"{Path(PY).parent / 'gunicorn'} -c python:training_site.gunicorn_conf "
             f"training_site.wsgi:application --bind 127.0.0.1:{self.args.port} "
-            f"--workers {self.args.workers} --worker-class gthread "
+            f"--workers {self.args.workers} --worker-class {self.args.worker_class} "
             f"--threads {self.args.threads} --backlog 4096 --keep-alive 5 "
             "--timeout 60 --graceful-timeout 10 --log-level warning"
         )
@@ -766,7 +777,8 @@ def report(args, figures: dict) -> str:
     machine_ = figures["machine"]
     lines = [
         f"Measured {figures['when']} on {machine_['cpu']}, {machine_['memory']}; "
-        f"{machine_['software']}. gunicorn {args.workers} gthread workers × "
+        f"{machine_['software']}. gunicorn {args.workers} {args.worker_class} "
+        f"workers × "
         f"{args.threads} threads (and, for the fault phase, one solo Celery "
         "worker) pinned to core 0, locust (FastHttpUser) pinned to core 1, both "
         f"at nice {NICE}; PostgreSQL and Redis unpinned on the same machine, all on "
