@@ -49,11 +49,31 @@ def start_in_browser(page, live_server, sign_in, learner, exam) -> None:
     page.wait_for_url("**/exams/attempts/*/")
 
 
+@pytest.mark.parametrize("drawn_in_advance", [False, True], ids=["drawn", "prepared"])
 def test_sit_reload_and_submit(
-    roles_in_place, page, live_server, sign_in, learner, exam_for_learner
+    roles_in_place,
+    page,
+    live_server,
+    sign_in,
+    learner,
+    exam_for_learner,
+    drawn_in_advance,
 ):
     exam, questions = exam_for_learner
+    prepared_id = None
+    if drawn_in_advance:
+        # The exam-day shape: the worker drew the paper before the day, and
+        # Start opens it (on PostgreSQL in one statement, answering with the
+        # markup built with the paper).
+        from assessments import services
+
+        exam.prepare_papers = True
+        exam.save(update_fields=["prepare_papers"])
+        services.exam_papers_prepare(exam_id=exam.pk)
+        prepared_id = Attempt.all_objects.get(exam=exam, cadre=learner).pk
     start_in_browser(page, live_server, sign_in, learner, exam)
+    if prepared_id is not None:
+        assert exam.attempts.get().pk == prepared_id
     single_q, multi_q, tf_q, blank_q = questions
 
     page.get_by_label("《环境保护法》").check()
