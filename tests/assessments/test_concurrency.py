@@ -152,3 +152,46 @@ def test_double_clicked_start_gives_one_attempt(learner):
     assert all(isinstance(o, Attempt) for o in outcomes), outcomes
     assert len({o.pk for o in outcomes}) == 1
     assert Attempt.objects.filter(exam=exam).count() == 1
+
+
+def test_start_while_the_worker_draws_the_paper_opens_that_paper(province, learner):
+    """Start's general path found no paper drawn in advance; before it
+    inserts its attempt, the worker draws and commits one for this candidate
+    (a prepared attempt holding number 1). Start opens that paper instead of
+    failing on the attempt number."""
+    from assessments.models import PreparedPaper
+    from tests.assessments.test_prepared_papers import _draw_exam
+
+    exam = _draw_exam(province)
+    PreparedPaper.objects.filter(exam=exam).delete()
+    services.prepared_attempts_delete(Attempt.all_objects.filter(exam=exam))
+    assert not Attempt.all_objects.filter(exam=exam).exists()
+    real_create = Attempt.objects.create
+    drawn = []
+
+    def create_after_the_worker(**kwargs):
+        if not drawn:
+            # The worker, on its own connection, commits the paper now.
+            worker = threading.Thread(
+                target=lambda: (
+                    drawn.append(services.exam_papers_prepare(exam_id=exam.pk)),
+                    connections.close_all(),
+                )
+            )
+            worker.start()
+            worker.join(30)
+            drawn.append(Attempt.all_objects.get(exam=exam, cadre=learner).pk)
+        return real_create(**kwargs)
+
+    Attempt.objects.create = create_after_the_worker
+    try:
+        attempt = services.attempt_start(exam=exam, cadre=learner)
+    finally:
+        del Attempt.objects.create
+    assert drawn[0] >= 1
+    # The attempt is the worker's prepared one, opened; no other.
+    assert attempt.pk == drawn[1]
+    assert list(Attempt.all_objects.filter(exam=exam, cadre=learner)) == [attempt]
+    assert attempt.status == "in_progress" and attempt.number == 1
+    assert not PreparedPaper.objects.filter(exam=exam, cadre=learner).exists()
+    assert attempt.items.count() == 8  # the worker's paper: 5 + 3 questions
