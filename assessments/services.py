@@ -551,13 +551,10 @@ def prepared_papers_drop(*, exam_ids) -> int:
 
 
 def prepared_attempts_delete(ids) -> None:
-    """Delete these attempts (ids or an Attempt queryset) if they are
-    prepared ones, with their items (in the caller's transaction, their
-    PreparedPaper rows already gone). Such
-    an attempt has no answers and no grades, so its items go in one plain
-    DELETE (the ORM would load every item to look for them)."""
-    if hasattr(ids, "values_list"):
-        ids = ids.values_list("pk", flat=True)
+    """Delete the attempts with these ids that are prepared ones, with their
+    items (in the caller's transaction, their PreparedPaper rows already
+    gone). Such an attempt has no answers and no grades, so its items go in
+    one plain DELETE (the ORM would load every item to look for them)."""
     ids = sorted(ids)
     attempts, items = Attempt._meta.db_table, PaperItem._meta.db_table
     with connection.cursor() as cursor:

@@ -313,7 +313,7 @@ def papers_prepare(*, exam, drawn_at_start: list[int]) -> dict:
     the users in ``drawn_at_start`` keep none. Returns count and seconds."""
     import time
 
-    from assessments.models import Attempt, PreparedPaper
+    from assessments.models import PreparedPaper
     from assessments.services import exam_papers_prepare, prepared_attempts_delete
 
     exam.prepare_papers = True
@@ -325,5 +325,5 @@ def papers_prepare(*, exam, drawn_at_start: list[int]) -> dict:
     kept = PreparedPaper.objects.filter(exam=exam, cadre__user_id__in=drawn_at_start)
     ids = list(kept.values_list("attempt_id", flat=True))
     kept.delete()
-    prepared_attempts_delete(Attempt.all_objects.filter(pk__in=ids))
+    prepared_attempts_delete(ids)
     return {"count": count, "seconds": seconds}

@@ -163,8 +163,7 @@ def test_start_while_the_worker_draws_the_paper_opens_that_paper(province, learn
     from tests.assessments.test_prepared_papers import _draw_exam
 
     exam = _draw_exam(province)
-    PreparedPaper.objects.filter(exam=exam).delete()
-    services.prepared_attempts_delete(Attempt.all_objects.filter(exam=exam))
+    services.prepared_papers_drop(exam_ids=[exam.pk])  # the worker has not run
     assert not Attempt.all_objects.filter(exam=exam).exists()
     real_create = Attempt.objects.create
     drawn = []
