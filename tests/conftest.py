@@ -1,3 +1,5 @@
+import threading
+
 import pytest
 from django.conf import settings
 
@@ -141,3 +143,41 @@ def _fresh_process_caches():
     services._ITEM_SPECS.clear()
     auth._local.clear()
     yield
+
+
+class _SerialOnSharedSQLite:
+    """The live server answers each request in a thread of its own. On the
+    in-memory SQLite of `make test` those threads share one connection, and
+    two requests at once (the exam page saves an answer and a flag together)
+    interleave their BEGINs on it: "cannot start a transaction within a
+    transaction". Production has a connection per thread, and so does the
+    PostgreSQL run; there the live server stays concurrent. With a shared
+    connection, requests take turns: each holds a lock until its body is
+    read and its response closed."""
+
+    def set_app(self, application):
+        if not self.connections_override:
+            return super().set_app(application)
+        lock = threading.Lock()
+
+        def serial(environ, start_response):
+            with lock:
+                response = application(environ, start_response)
+                try:
+                    return [b"".join(response)]
+                finally:
+                    if hasattr(response, "close"):
+                        response.close()
+
+        return super().set_app(serial)
+
+
+def _serial_live_server_class():
+    from django.test.testcases import LiveServerThread, ThreadedWSGIServer
+
+    LiveServerThread.server_class = type(
+        "SerialOnSharedSQLiteServer", (_SerialOnSharedSQLite, ThreadedWSGIServer), {}
+    )
+
+
+_serial_live_server_class()
