@@ -10,7 +10,7 @@ connection, which halved its CPU per answer save here. Turn it off with
 """
 
 from django.conf import settings
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 
 try:
     import psycopg
@@ -27,20 +27,52 @@ class _PreparingCursor(_ServerCursor):
         return super().execute(query, params, prepare=True, binary=binary)
 
 
+class _Kept:
+    """``with prepared_cursor() as cursor:`` for the kept cursor: the block
+    gets it, and leaving the block leaves it open for the next statement."""
+
+    __slots__ = ("cursor",)
+
+    def __init__(self, cursor):
+        self.cursor = cursor
+
+    def __enter__(self):
+        return self.cursor
+
+    def __exit__(self, *exc_info):
+        return None
+
+
 def prepared_cursor():
     """A Django cursor (query logging and execute wrappers apply); on
-    PostgreSQL one whose statements are prepared, elsewhere the usual one."""
-    if connection.vendor != "postgresql" or not getattr(
+    PostgreSQL one whose statements are prepared, elsewhere the usual one.
+
+    On PostgreSQL the cursor is kept with the connection (each thread has its
+    own) and used again by the next hot-path statement: a new psycopg cursor
+    and its adapters cost more than the statement's own Python work. A new
+    database connection gets a new cursor. While queries are being logged
+    (DEBUG, tests counting queries) each call gets a fresh debug cursor.
+    """
+    db = connections[DEFAULT_DB_ALIAS]
+    if db.vendor != "postgresql" or not getattr(
         settings, "ASSESSMENTS_PREPARED_STATEMENTS", True
     ):
-        return connection.cursor()
-    connection.ensure_connection()
-    if connection.connection.prepare_threshold is None:
+        return db.cursor()
+    db.ensure_connection()
+    server = db.connection
+    if db.queries_logged:
+        return db.make_debug_cursor(_server_cursor(server))
+    kept = db.__dict__.get("_assessments_cursor")
+    if kept is None or kept[0] is not server:
+        kept = (server, db.make_cursor(_server_cursor(server)))
+        db._assessments_cursor = kept
+    return _Kept(kept[1])
+
+
+def _server_cursor(server):
+    if server.prepare_threshold is None:
         # Django switches psycopg's preparing off (None), which refuses even
         # an explicit prepare=True. Its own cursors bind on the client and
         # never prepare, so a threshold changes nothing but this cursor.
-        connection.connection.prepare_threshold = 2**31 - 1
-    raw = _PreparingCursor(connection.connection)
-    if connection.queries_logged:
-        return connection.make_debug_cursor(raw)
-    return connection.make_cursor(raw)
+        server.prepare_threshold = 2**31 - 1
+    return _PreparingCursor(server)

@@ -143,3 +143,32 @@ def test_paper_page_query_count(started, django_assert_num_queries):
     # and the user from the cache; nothing for the header.
     with django_assert_num_queries(3):
         assert client.get(url).status_code == 200
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="the kept cursor is PostgreSQL's")
+@pytest.mark.django_db(transaction=True)
+def test_the_hot_path_cursor_is_kept_with_its_connection(django_assert_num_queries):
+    """The hot path's prepared cursor serves every statement of the thread's
+    connection; a new connection gets a new one; while queries are logged,
+    each statement gets a logging cursor and is counted."""
+    from assessments.db import prepared_cursor
+
+    def one(value):
+        with prepared_cursor() as cursor:
+            cursor.execute("SELECT %s::int + 1", [value])
+            return cursor, cursor.fetchone()[0]
+
+    first, two = one(1)
+    again, three = one(2)
+    assert (two, three) == (2, 3) and again is first
+    server = connection.connection
+    connection.close()
+    renewed, four = one(3)
+    assert four == 4 and renewed is not first
+    assert connection.connection is not server
+    with django_assert_num_queries(2):
+        logged, _five = one(4)
+        other, _six = one(5)
+    assert logged is not renewed and other is not logged
+    _cursor, seven = one(6)
+    assert _cursor is renewed and seven == 7
