@@ -32,31 +32,42 @@ META_KEY = "HTTP_X_ATTEMPT_KEY"
 _SALT = "assessments.attempt-key"
 
 
-def _signer() -> signing.Signer:
-    """One Signer per SECRET_KEY (it is asked on every save)."""
+def _signer() -> tuple[signing.Signer, dict]:
+    """One Signer per SECRET_KEY and fallbacks (it is asked on every save), and the keys
+    it has verified: a page sends the same key with each of its saves, and
+    a key already found genuine (the very same string, under the same
+    secret) need not be hashed again. Only genuine keys are remembered, and
+    at most _VERIFIED_MAX of them before the memory starts afresh."""
     global _cached
-    secret = settings.SECRET_KEY
+    secret = (settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS)
     if _cached is None or _cached[0] != secret:
-        _cached = (secret, signing.Signer(salt=_SALT))
-    return _cached[1]
+        _cached = (secret, signing.Signer(salt=_SALT), {})
+    return _cached[1], _cached[2]
 
 
-_cached: tuple[str, signing.Signer] | None = None
+_cached: tuple[tuple, signing.Signer, dict] | None = None
+_VERIFIED_MAX = 50_000
 
 
 def attempt_key(*, attempt_id: int, version: int) -> str:
     """The key the paper page sends with its saves."""
-    return _signer().sign(f"{attempt_id}.{version}")
+    return _signer()[0].sign(f"{attempt_id}.{version}")
 
 
 def key_version(key: str, *, attempt_id: int) -> int | None:
     """The version a genuine key for this attempt names, else None."""
     if not key or len(key) > 200:
         return None
-    try:
-        payload = _signer().unsign(key)
-    except signing.BadSignature:
-        return None
+    signer, verified = _signer()
+    payload = verified.get(key)
+    if payload is None:
+        try:
+            payload = signer.unsign(key)
+        except signing.BadSignature:
+            return None
+        if len(verified) >= _VERIFIED_MAX:
+            verified.clear()
+        verified[key] = payload
     named, _sep, version = payload.partition(".")
     if named != str(attempt_id) or not version.isdigit():
         return None

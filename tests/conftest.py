@@ -136,11 +136,12 @@ def _fresh_process_caches():
     (SQLite's sequences roll back; transactional tests reset PostgreSQL's)."""
     from django.core.cache import cache
 
-    from assessments import services
+    from assessments import keys, services
     from training_site import auth
 
     cache.clear()
     services._ITEM_SPECS.clear()
+    keys._cached = None
     auth._local.clear()
     yield
 

@@ -270,3 +270,41 @@ def test_pages_that_carry_the_key_are_not_cached(started):
         assert response.status_code == 200
         assert "no-store" in response["Cache-Control"]
         assert "private" in response["Cache-Control"]
+
+
+def test_a_key_found_genuine_is_remembered_only_for_its_secret(settings, monkeypatch):
+    """Each save of a page sends the same key: it is checked once, then
+    remembered; only genuine keys are, and only under the secret (and the
+    fallbacks) that signed them."""
+    key = keys.attempt_key(attempt_id=7, version=2)
+    value, _sep, signature = key.rpartition(":")
+    forged = f"{value}:{signature[:-2]}xx"
+    assert keys.key_version(forged, attempt_id=7) is None
+    assert keys.key_version(key, attempt_id=7) == 2
+    assert keys.key_version(key, attempt_id=8) is None  # another attempt's id
+    remembered = keys._signer()[1]
+    assert set(remembered) == {key}
+    # The remembered key is not hashed again...
+    monkeypatch.setattr(
+        keys.signing.Signer, "unsign", lambda *a, **k: pytest.fail("hashed again")
+    )
+    assert keys.key_version(key, attempt_id=7) == 2
+    monkeypatch.undo()
+    # ...and a new secret forgets it: the old key fails, unless the old
+    # secret is still among the fallbacks.
+    old = settings.SECRET_KEY
+    settings.SECRET_KEY = "another-secret-" + "y" * 40
+    assert keys.key_version(key, attempt_id=7) is None
+    settings.SECRET_KEY_FALLBACKS = [old]
+    assert keys.key_version(key, attempt_id=7) == 2
+    settings.SECRET_KEY_FALLBACKS = []
+    assert keys.key_version(key, attempt_id=7) is None
+
+
+def test_the_remembered_keys_are_bounded(monkeypatch):
+    monkeypatch.setattr(keys, "_VERIFIED_MAX", 3)
+    made = [keys.attempt_key(attempt_id=n, version=0) for n in range(1, 6)]
+    for n, key in enumerate(made, start=1):
+        assert keys.key_version(key, attempt_id=n) == 0
+    assert len(keys._signer()[1]) <= 3
+    assert made[-1] in keys._signer()[1]
