@@ -14,6 +14,7 @@ import json
 import logging
 import random
 import secrets
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
@@ -700,6 +701,19 @@ def _save_refusal(*, attempt_id: int, owner: _Owner, now: dt.datetime) -> Except
     )
 
 
+@dataclass(frozen=True, slots=True)
+class SavedAnswer:
+    """What answer_save stored (or found stored, for a retry): the step's
+    fields without a model instance, which costs more than the save's own
+    Python work on the exam day's most frequent request."""
+
+    attempt_id: int
+    item_id: int
+    seq: int
+    response: object
+    saved_at: dt.datetime
+
+
 def answer_save(
     *,
     attempt_id: int,
@@ -710,7 +724,7 @@ def answer_save(
     question_id: int | None = None,
     item_id: int | None = None,
     now: dt.datetime | None = None,
-) -> AnswerStep:
+) -> SavedAnswer:
     """Append one save of one answer (latest seq wins).
 
     The writer is either the attempt's signed-in user (``user_id``) or the
@@ -832,7 +846,7 @@ def _item_spec(*, attempt_id: int, question_id, item_id):
 
 def _answer_save_one_statement(
     *, attempt_id, owner: _Owner, response, seq, question_id, item_id, now
-) -> AnswerStep | None:
+) -> SavedAnswer | None:
     """PostgreSQL: the whole save in one statement (one round trip, no
     explicit transaction). None when it did not store the save, for whatever
     reason (closed, not yours, not on the paper, invalid answer): the
@@ -879,12 +893,10 @@ def _answer_save_one_statement(
     if not touched:
         return None
     # Not stored means the same (item, seq) is already there: a retry.
-    return AnswerStep(
-        attempt_id=attempt_id, item_id=spec[0], seq=seq, response=cleaned, saved_at=now
-    )
+    return SavedAnswer(attempt_id, spec[0], seq, cleaned, now)
 
 
-def _step_append(*, items, seq: int, response, now: dt.datetime) -> AnswerStep:
+def _step_append(*, items, seq: int, response, now: dt.datetime) -> SavedAnswer:
     item = items.only("pk", "attempt_id", "snapshot").order_by().first()
     if item is None:
         raise AttemptNotFound(_("That question is not on your paper."))
@@ -895,7 +907,7 @@ def _step_append(*, items, seq: int, response, now: dt.datetime) -> AnswerStep:
     # A retry of the same save (same item and seq) is already stored: the
     # conflict is ignored, so no savepoint is needed on the hot path.
     AnswerStep.objects.bulk_create([step], ignore_conflicts=True)
-    return step
+    return SavedAnswer(item.attempt_id, item.pk, seq, cleaned, now)
 
 
 # --- Submit, close, grade ------------------------------------------------------

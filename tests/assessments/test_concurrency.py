@@ -81,7 +81,8 @@ def test_two_tabs_saving_at_once_keep_every_save(sitting):
         )
 
     outcomes = run_together(*(save(seq % 2 == 0, seq) for seq in range(1, 9)))
-    assert all(isinstance(o, AnswerStep) for o in outcomes), outcomes
+    assert all(isinstance(o, services.SavedAnswer) for o in outcomes), outcomes
+    assert sorted(o.seq for o in outcomes) == list(range(1, 9))
     assert AnswerStep.objects.filter(attempt=attempt).count() == 8
     services.attempt_submit(attempt_id=attempt.pk, user_id=user_id)
     assert attempt.items.get(question=questions[0]).response is True  # seq 8
@@ -140,7 +141,8 @@ def test_a_save_in_flight_is_graded_by_the_submit_that_waits_for_it(sitting):
         return services.attempt_submit(attempt_id=attempt.pk, user_id=user_id)
 
     outcomes = run_together(slow_save, submit)
-    assert isinstance(outcomes[0], AnswerStep), outcomes
+    assert isinstance(outcomes[0], services.SavedAnswer), outcomes
+    assert outcomes[0].seq == 1
     assert Result.objects.get(attempt=attempt).grade == Decimal("5")
 
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments import services
-from assessments.models import Attempt
+from assessments.models import AnswerStep, Attempt
 from tests.assessments.factories import started_paper_url
 from tests.personnel.factories import CadreFactory
 
@@ -51,7 +51,13 @@ def test_save_state_resume_and_submit(started, five_questions):
     tf = five_questions["tf"]
     response = post_json(client, url, {"question": tf.pk, "response": True, "seq": 4})
     assert response.status_code == 200
-    assert response.json()["saved"] is True and response.json()["seq"] == 4
+    assert response["Content-Type"] == "application/json"
+    body = response.json()
+    assert set(body) == {"saved", "seq", "saved_at"}
+    assert body["saved"] is True and body["seq"] == 4
+    saved_at = dt.datetime.fromisoformat(body["saved_at"])
+    stored = AnswerStep.objects.get(attempt=attempt, seq=4)
+    assert saved_at == stored.saved_at and saved_at.utcoffset() is not None
     multi = five_questions["multiple"]
     ids = list(multi.choices.values_list("pk", flat=True))
     post_json(client, url, {"question": multi.pk, "response": ids[:2], "seq": 5})
