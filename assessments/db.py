@@ -4,8 +4,9 @@ Django's cursors bind parameters on the client and prepare nothing (its
 default, so that a pooler such as PgBouncer in transaction mode keeps
 working). The few statements every candidate sends many times (the answer
 save, Start from a prepared paper, the paper page's attempt, the clock) go
-through ``prepared_cursor()``: PostgreSQL parses and plans each once per
-connection, which halved its CPU per answer save here. Turn it off with
+through ``prepared_fetchone()`` (or ``prepared_cursor()``): PostgreSQL
+parses and plans each once per connection, which halved its CPU per answer
+save here, and the psycopg cursor is kept with the connection. Turn it off with
 ``ASSESSMENTS_PREPARED_STATEMENTS = False`` behind such a pooler.
 """
 
@@ -76,3 +77,34 @@ def _server_cursor(server):
         # never prepare, so a threshold changes nothing but this cursor.
         server.prepare_threshold = 2**31 - 1
     return _PreparingCursor(server)
+
+
+def prepared_fetchone(sql: str, params) -> tuple | None:
+    """Run one hot-path statement (prepared, on PostgreSQL) and return its
+    first row.
+
+    With the kept cursor and nothing watching the connection's statements
+    (no query logging, no execute wrapper, no health check due), the
+    statement goes to psycopg directly, with the checks and the error
+    translation of Django's own cursor (a broken transaction is refused,
+    psycopg's errors become django.db's); otherwise through
+    ``prepared_cursor()``, the same statement the long way.
+    """
+    db = connections[DEFAULT_DB_ALIAS]
+    kept = db.__dict__.get("_assessments_cursor")
+    server = db.connection
+    if (
+        kept is None
+        or kept[0] is not server
+        or db.execute_wrappers
+        or db.queries_logged
+        or (db.health_check_enabled and not db.health_check_done)
+    ):
+        with prepared_cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchone()
+    raw = kept[1].cursor
+    db.validate_no_broken_transaction()
+    with db.wrap_database_errors:
+        _ServerCursor.execute(raw, sql, params, prepare=True)
+        return raw.fetchone()

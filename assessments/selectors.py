@@ -26,7 +26,7 @@ from .choices import (
     ReviewStatus,
     ScoreRelease,
 )
-from .db import prepared_cursor
+from .db import prepared_fetchone
 from .models import (
     Accommodation,
     AnswerStep,
@@ -315,9 +315,7 @@ def attempt_for_paper(*, attempt_id: int, user_id: int) -> Attempt | None:
         f"SELECT {columns} FROM {tables} "  # noqa: S608
         "WHERE a.id = %s AND c.user_id = %s AND a.status <> %s"
     )
-    with prepared_cursor() as cursor:
-        cursor.execute(sql, [attempt_id, user_id, ATTEMPT_PREPARED])
-        row = cursor.fetchone()
+    row = prepared_fetchone(sql, [attempt_id, user_id, ATTEMPT_PREPARED])
     return None if row is None else paper_attempt(row)
 
 
@@ -531,9 +529,7 @@ def attempt_clock(
             "WHERE a.id = %s AND c.user_id = %s AND a.status <> %s"
         )
         params = [attempt_id, user_id, ATTEMPT_PREPARED]
-    with prepared_cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
+    row = prepared_fetchone(sql, params)
     if row is None:
         return None
     return {"status": row[0], "deadline": _aware(row[1])}

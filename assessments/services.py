@@ -40,7 +40,7 @@ from .choices import (
     QuestionType,
     ReviewStatus,
 )
-from .db import prepared_cursor
+from .db import prepared_fetchone
 from .errors import (
     AttemptClosed,
     AttemptKeyRetired,
@@ -332,9 +332,7 @@ def attempt_unseal(*, exam_id: int, user_id: int, now=None) -> Attempt | None:
         "prepared": ATTEMPT_PREPARED,
     }
     try:
-        with prepared_cursor() as cursor:
-            cursor.execute(sql, params)
-            row = cursor.fetchone()
+        row = prepared_fetchone(sql, params)
     except IntegrityError:
         return None  # a concurrent Start created the attempt: resume it
     if not row:
@@ -844,6 +842,10 @@ def _item_spec(*, attempt_id: int, question_id, item_id):
     return spec
 
 
+# The fast save's statement, by owner condition (key or signed-in user).
+_SAVE_SQL: dict[str, str] = {}
+
+
 def _answer_save_one_statement(
     *, attempt_id, owner: _Owner, response, seq, question_id, item_id, now
 ) -> SavedAnswer | None:
@@ -866,10 +868,11 @@ def _answer_save_one_statement(
         cleaned = grading.response_clean(spec[1], response)
     except grading.ResponseInvalid:
         return None
-    attempts, steps = Attempt._meta.db_table, AnswerStep._meta.db_table
     whose, owner_param = owner.sql()
-    with prepared_cursor() as cursor:
-        cursor.execute(
+    sql = _SAVE_SQL.get(whose)
+    if sql is None:
+        attempts, steps = Attempt._meta.db_table, AnswerStep._meta.db_table
+        sql = _SAVE_SQL[whose] = (
             f'WITH touched AS (SELECT id FROM "{attempts}" '  # noqa: S608
             f"WHERE id = %s AND status = %s AND deadline >= %s AND {whose} "
             "FOR SHARE), "
@@ -877,19 +880,21 @@ def _answer_save_one_statement(
             "(attempt_id, item_id, seq, response, saved_at) "
             "SELECT id, %s, %s, %s, %s FROM touched "
             "ON CONFLICT DO NOTHING RETURNING 1) "
-            "SELECT (SELECT count(*) FROM touched), (SELECT count(*) FROM stored)",
-            [
-                attempt_id,
-                AttemptStatus.IN_PROGRESS,
-                now - save_grace(),
-                owner_param,
-                spec[0],
-                seq,
-                None if cleaned is None else Jsonb(cleaned),
-                now,
-            ],
+            "SELECT (SELECT count(*) FROM touched), (SELECT count(*) FROM stored)"
         )
-        touched, _stored = cursor.fetchone()
+    touched, _stored = prepared_fetchone(
+        sql,
+        [
+            attempt_id,
+            AttemptStatus.IN_PROGRESS,
+            now - save_grace(),
+            owner_param,
+            spec[0],
+            seq,
+            None if cleaned is None else Jsonb(cleaned),
+            now,
+        ],
+    )
     if not touched:
         return None
     # Not stored means the same (item, seq) is already there: a retry.

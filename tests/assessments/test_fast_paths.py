@@ -172,3 +172,34 @@ def test_the_hot_path_cursor_is_kept_with_its_connection(django_assert_num_queri
     assert logged is not renewed and other is not logged
     _cursor, seven = one(6)
     assert _cursor is renewed and seven == 7
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="the kept cursor is PostgreSQL's")
+@pytest.mark.django_db(transaction=True)
+def test_hot_path_statements_keep_djangos_checks_and_errors(
+    django_assert_num_queries,
+):
+    """prepared_fetchone's short way (the kept cursor, straight to psycopg)
+    answers as Django's cursor does: rows, django.db errors, a broken
+    transaction refused; and it is counted when queries are."""
+    from django.db import DataError, IntegrityError, transaction
+    from django.db.transaction import TransactionManagementError
+
+    from assessments.db import prepared_fetchone
+
+    assert prepared_fetchone("SELECT %s::int * 2", [21]) == (42,)
+    assert prepared_fetchone("SELECT 1 WHERE %s::int = 0", [1]) is None
+    with pytest.raises(DataError):
+        prepared_fetchone("SELECT 1 / %s::int", [0])
+    assert prepared_fetchone("SELECT %s::int * 2", [2]) == (4,)  # still usable
+    attempt_table = Attempt._meta.db_table
+    with pytest.raises(IntegrityError):
+        prepared_fetchone(f'INSERT INTO "{attempt_table}" (id) VALUES (%s)', [1])
+    with transaction.atomic():
+        with pytest.raises(DataError), transaction.atomic(savepoint=False):
+            prepared_fetchone("SELECT 1 / %s::int", [0])
+        with pytest.raises(TransactionManagementError):
+            prepared_fetchone("SELECT %s::int", [1])
+        transaction.set_rollback(True)
+    with django_assert_num_queries(1):
+        assert prepared_fetchone("SELECT %s::int + 1", [1]) == (2,)
