@@ -134,9 +134,9 @@ class _Candidate(FastHttpUser):
         return bool(self.items)
 
     def keyed(self) -> dict:
-        """What paper.js sends with saves and resyncs: the attempt key
-        (assessments/keys.py) and, as a browser does, the cookies."""
-        return {"Cookie": self.cookie, "X-Attempt-Key": self.key}
+        """What paper.js sends with saves, flags and resyncs: the attempt key
+        (assessments/keys.py) and the page's language, without cookies."""
+        return {"X-Attempt-Key": self.key, "Accept-Language": "zh-hans"}
 
     def clock(self) -> bool:
         path = f"/exams/attempts/{self.attempt_id}/clock/"

@@ -76,7 +76,13 @@ def test_sit_reload_and_submit(
         assert exam.attempts.get().pk == prepared_id
     single_q, multi_q, tf_q, blank_q = questions
 
-    page.get_by_label("《环境保护法》").check()
+    # A save carries the page's key and language, and no cookies: the key
+    # is the proof (assessments/keys.py).
+    with page.expect_request(lambda r: r.url.endswith("/answers/")) as first_save:
+        page.get_by_label("《环境保护法》").check()
+    sent = first_save.value.all_headers()
+    assert sent["x-attempt-key"] and sent["accept-language"] == "zh-hans"
+    assert "cookie" not in sent
     page.get_by_label("废水").check()
     page.get_by_label("废气").check()
     page.check(f"input[name=q{tf_q.pk}][value=true]")

@@ -54,11 +54,20 @@
   }
   const keyRetired = async (response) => response.status === 403
     && (await response.clone().json().catch(() => ({}))).key === "retired";
+  // The key is the whole proof, so these requests leave the cookies at home
+  // (nothing for the server to parse or the network to carry on every save)
+  // and name the page's language themselves, for the messages they answer.
+  const language = document.documentElement.lang || navigator.language;
   async function keyed(url, init = {}) {
     const go = () => fetch(url, {
       ...init,
-      credentials: "same-origin",
-      headers: { Accept: "application/json", ...(init.headers || {}), "X-Attempt-Key": key },
+      credentials: "omit",
+      headers: {
+        Accept: "application/json",
+        "Accept-Language": language,
+        ...(init.headers || {}),
+        "X-Attempt-Key": key,
+      },
     });
     const response = await go();
     if (await keyRetired(response) && await refreshKey()) return go();
