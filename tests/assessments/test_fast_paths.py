@@ -192,9 +192,9 @@ def test_hot_path_statements_keep_djangos_checks_and_errors(
     with pytest.raises(DataError):
         prepared_fetchone("SELECT 1 / %s::int", [0])
     assert prepared_fetchone("SELECT %s::int * 2", [2]) == (4,)  # still usable
-    attempt_table = Attempt._meta.db_table
+    insert = f'INSERT INTO "{Attempt._meta.db_table}" (id) VALUES (%s)'  # noqa: S608 - the model's table
     with pytest.raises(IntegrityError):
-        prepared_fetchone(f'INSERT INTO "{attempt_table}" (id) VALUES (%s)', [1])
+        prepared_fetchone(insert, [1])
     with transaction.atomic():
         with pytest.raises(DataError), transaction.atomic(savepoint=False):
             prepared_fetchone("SELECT 1 / %s::int", [0])
