@@ -4,9 +4,9 @@ Django's cursors bind parameters on the client and prepare nothing (its
 default, so that a pooler such as PgBouncer in transaction mode keeps
 working). The few statements every candidate sends many times (the answer
 save, Start from a prepared paper, the paper page's attempt, the clock) go
-through ``prepared_fetchone()`` (or ``prepared_cursor()``): PostgreSQL
-parses and plans each once per connection, which halved its CPU per answer
-save here, and the psycopg cursor is kept with the connection. Turn it off with
+through ``prepared_fetchone()``: PostgreSQL parses and plans each once per
+connection, which halved its CPU per answer save here, and the psycopg
+cursor is kept with the connection. Turn it off with
 ``ASSESSMENTS_PREPARED_STATEMENTS = False`` behind such a pooler.
 """
 
@@ -28,83 +28,48 @@ class _PreparingCursor(_ServerCursor):
         return super().execute(query, params, prepare=True, binary=binary)
 
 
-class _Kept:
-    """``with prepared_cursor() as cursor:`` for the kept cursor: the block
-    gets it, and leaving the block leaves it open for the next statement."""
+def prepared_fetchone(sql: str, params) -> tuple | None:
+    """Run one hot-path statement and return its first row: on PostgreSQL
+    prepared, elsewhere (or with ASSESSMENTS_PREPARED_STATEMENTS off) through
+    Django's usual cursor.
 
-    __slots__ = ("cursor",)
-
-    def __init__(self, cursor):
-        self.cursor = cursor
-
-    def __enter__(self):
-        return self.cursor
-
-    def __exit__(self, *exc_info):
-        return None
-
-
-def prepared_cursor():
-    """A Django cursor (query logging and execute wrappers apply); on
-    PostgreSQL one whose statements are prepared, elsewhere the usual one.
-
-    On PostgreSQL the cursor is kept with the connection (each thread has its
-    own) and used again by the next hot-path statement: a new psycopg cursor
-    and its adapters cost more than the statement's own Python work. A new
-    database connection gets a new cursor. While queries are being logged
-    (DEBUG, tests counting queries) each call gets a fresh debug cursor.
+    On PostgreSQL each thread's connection keeps one psycopg cursor for these
+    statements (a new cursor and its adapters cost more than the statement's
+    own Python work); a new connection gets a new one. The statement goes to
+    it directly, with what Django's cursor adds on the way: the health check
+    when one is due, a broken transaction refused, psycopg's errors turned
+    into django.db's. While something watches the connection's statements
+    (query logging, an execute wrapper) it goes through a Django cursor
+    instead, so it is logged and wrapped like any other.
     """
     db = connections[DEFAULT_DB_ALIAS]
     if db.vendor != "postgresql" or not getattr(
         settings, "ASSESSMENTS_PREPARED_STATEMENTS", True
     ):
-        return db.cursor()
-    db.ensure_connection()
-    server = db.connection
-    if db.queries_logged:
-        return db.make_debug_cursor(_server_cursor(server))
+        with db.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchone()
     kept = db.__dict__.get("_assessments_cursor")
-    if kept is None or kept[0] is not server:
-        kept = (server, db.make_cursor(_server_cursor(server)))
-        db._assessments_cursor = kept
-    return _Kept(kept[1])
+    if kept is None or kept[0] is not db.connection or db.health_check_enabled:
+        db.close_if_health_check_failed()
+        db.ensure_connection()
+        if kept is None or kept[0] is not db.connection:
+            kept = db._assessments_cursor = (db.connection, _cursor(db.connection))
+    if db.execute_wrappers or db.queries_logged:
+        wrap = db.make_debug_cursor if db.queries_logged else db.make_cursor
+        with wrap(_cursor(db.connection)) as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchone()
+    db.validate_no_broken_transaction()
+    with db.wrap_database_errors:
+        kept[1].execute(sql, params)
+        return kept[1].fetchone()
 
 
-def _server_cursor(server):
+def _cursor(server) -> _PreparingCursor:
     if server.prepare_threshold is None:
         # Django switches psycopg's preparing off (None), which refuses even
         # an explicit prepare=True. Its own cursors bind on the client and
         # never prepare, so a threshold changes nothing but this cursor.
         server.prepare_threshold = 2**31 - 1
     return _PreparingCursor(server)
-
-
-def prepared_fetchone(sql: str, params) -> tuple | None:
-    """Run one hot-path statement (prepared, on PostgreSQL) and return its
-    first row.
-
-    With the kept cursor and nothing watching the connection's statements
-    (no query logging, no execute wrapper, no health check due), the
-    statement goes to psycopg directly, with the checks and the error
-    translation of Django's own cursor (a broken transaction is refused,
-    psycopg's errors become django.db's); otherwise through
-    ``prepared_cursor()``, the same statement the long way.
-    """
-    db = connections[DEFAULT_DB_ALIAS]
-    kept = db.__dict__.get("_assessments_cursor")
-    server = db.connection
-    if (
-        kept is None
-        or kept[0] is not server
-        or db.execute_wrappers
-        or db.queries_logged
-        or (db.health_check_enabled and not db.health_check_done)
-    ):
-        with prepared_cursor() as cursor:
-            cursor.execute(sql, params)
-            return cursor.fetchone()
-    raw = kept[1].cursor
-    db.validate_no_broken_transaction()
-    with db.wrap_database_errors:
-        _ServerCursor.execute(raw, sql, params, prepare=True)
-        return raw.fetchone()

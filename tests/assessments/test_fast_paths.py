@@ -147,31 +147,48 @@ def test_paper_page_query_count(started, django_assert_num_queries):
 
 @pytest.mark.skipif(not ON_POSTGRES, reason="the kept cursor is PostgreSQL's")
 @pytest.mark.django_db(transaction=True)
-def test_the_hot_path_cursor_is_kept_with_its_connection(django_assert_num_queries):
+def test_the_hot_path_cursor_is_kept_with_its_connection(
+    django_assert_num_queries, settings
+):
     """The hot path's prepared cursor serves every statement of the thread's
     connection; a new connection gets a new one; while queries are logged,
-    each statement gets a logging cursor and is counted."""
-    from assessments.db import prepared_cursor
+    each statement goes through a logging cursor and is counted; a due
+    health check is run; with prepared statements off, nothing is kept."""
+    from django.db import connections
+
+    from assessments.db import prepared_fetchone
 
     def one(value):
-        with prepared_cursor() as cursor:
-            cursor.execute("SELECT %s::int + 1", [value])
-            return cursor, cursor.fetchone()[0]
+        row = prepared_fetchone("SELECT %s::int + 1", [value])
+        return connections["default"].__dict__.get("_assessments_cursor"), row[0]
 
-    first, two = one(1)
-    again, three = one(2)
+    (server, first), two = one(1)
+    (_server, again), three = one(2)
     assert (two, three) == (2, 3) and again is first
-    server = connection.connection
+    assert server is connection.connection
     connection.close()
-    renewed, four = one(3)
-    assert four == 4 and renewed is not first
-    assert connection.connection is not server
+    (renewed_server, renewed), four = one(3)
+    assert four == 4 and renewed is not first and renewed_server is not server
+    before = renewed.pgresult
     with django_assert_num_queries(2):
-        logged, _five = one(4)
-        other, _six = one(5)
-    assert logged is not renewed and other is not logged
-    _cursor, seven = one(6)
-    assert _cursor is renewed and seven == 7
+        assert one(4)[1] == 5 and one(5)[1] == 6
+    assert renewed.pgresult is before  # the logged statements went elsewhere
+    assert one(6) == ((renewed_server, renewed), 7)
+    assert renewed.pgresult is not before
+    # A health check due (CONN_HEALTH_CHECKS) is run, as Django's cursor does.
+    connection.health_check_enabled, connection.health_check_done = True, False
+    try:
+        assert one(7)[1] == 8 and connection.health_check_done
+    finally:
+        connection.health_check_enabled = False
+    # Behind a pooler (prepared statements off): the plain Django cursor.
+    settings.ASSESSMENTS_PREPARED_STATEMENTS = False
+    connection.close()
+    kept, nine = one(8)
+    assert nine == 9 and kept[0] is not connection.connection
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements")
+        assert cursor.fetchone()[0] == 0
 
 
 @pytest.mark.skipif(not ON_POSTGRES, reason="the kept cursor is PostgreSQL's")
